@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The DPA region: the device memory HDM decoder 0 maps, for read/write and
+ * mmap through the VFIO device fd.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <linux/cleanup.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pci.h>
+#include <linux/uaccess.h>
+
+#include "vfio_cxl.h"
+#include "../include/uapi/linux/vfio_cxl.h"
+
+/**
+ * DOC: DPA region
+ *
+ * The region is backed by the host physical range HDM decoder 0 maps. User
+ * mappings are filled in by the fault handler, one page at a time; nothing is
+ * mapped at mmap() time. The mapping is cacheable: CXL.mem is coherent
+ * memory, and KVM follows the VMA's attributes.
+ *
+ * The region sits at a device-region index (9 or above), so vfio-pci-core
+ * does not zap it for us. Every event that stops, or may stop, the device
+ * decoding memory first takes a block: it increments @blockers and unmaps
+ * all user PTEs of the region (unmap_mapping_range() on the device inode),
+ * both under @dpa.lock. The fault handler checks the state and inserts its
+ * PTE under vdev->memory_lock (read) and @dpa.lock, so no PTE can be
+ * re-inserted while a block is held: a fault then gets SIGBUS, and fd
+ * read/write -EIO. When the last block is dropped the host's decoder
+ * programming is verified (and restored if a reset cleared it) before the
+ * region becomes usable again; the user just faults the pages back in.
+ */
+
+static bool dpa_usable(struct vfio_cxl_device *cdev)
+{
+	struct vfio_cxl_dpa *dpa = &cdev->dpa;
+	struct vfio_pci_core_device *vdev = &cdev->core;
+
+	lockdep_assert_held(&dpa->lock);
+	lockdep_assert_held(&vdev->memory_lock);
+	return dpa->registered && dpa->host_ok && !dpa->blockers &&
+	       !dpa->removing && !vdev->pm_runtime_engaged &&
+	       vfio_cxl_memory_enabled(vdev);
+}
+
+static void dpa_zap(struct vfio_cxl_device *cdev)
+{
+	struct vfio_cxl_dpa *dpa = &cdev->dpa;
+
+	lockdep_assert_held(&dpa->lock);
+	if (dpa->registered)
+		unmap_mapping_range(cdev->core.vdev.inode->i_mapping,
+				    VFIO_PCI_INDEX_TO_OFFSET(dpa->index),
+				    cdev->hw.dpa_size, true);
+}
+
+static void dpa_note_restore(struct vfio_cxl_device *cdev, int ret)
+{
+	struct vfio_cxl_dpa *dpa = &cdev->dpa;
+
+	dpa->host_ok = !ret;
+	if (!ret) {
+		dpa->restore_warned = false;
+	} else if (ret != -EAGAIN && !dpa->restore_warned) {
+		pci_warn(cdev->core.pdev,
+			 "cannot restore the host HDM decoder programming (%d): device memory stays blocked\n",
+			 ret);
+		dpa->restore_warned = true;
+	}
+}
+
+/* Make sure the host's decoders are in place; they may have been reset. */
+static void dpa_reactivate(struct vfio_cxl_device *cdev)
+{
+	lockdep_assert_held(&cdev->dpa.lock);
+	if (!cdev->dpa.host_ok)
+		dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
+}
+
+/**
+ * vfio_cxl_dpa_block() - zap the DPA region and keep it unusable
+ * @cdev: the device
+ *
+ * Taken before an operation that stops, or may stop, the device decoding
+ * memory; dropped with vfio_cxl_dpa_unblock() afterwards. Blocks nest.
+ *
+ * Context: process context; takes @cdev->dpa.lock, so the caller must not
+ * hold it. May be called with vdev->memory_lock held.
+ */
+void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	cdev->dpa.blockers++;
+	dpa_zap(cdev);
+}
+
+/**
+ * vfio_cxl_dpa_unblock() - drop a block taken by vfio_cxl_dpa_block()
+ * @cdev: the device
+ *
+ * When the last block goes, the host's decoder programming is verified and,
+ * if a reset cleared it, restored; only then can faults map device memory.
+ *
+ * Context: process context, may sleep; takes @cdev->dpa.lock.
+ */
+void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	if (WARN_ON_ONCE(!cdev->dpa.blockers))
+		return;
+	if (!--cdev->dpa.blockers)
+		dpa_reactivate(cdev);
+}
+
+/**
+ * vfio_cxl_dpa_block_for_reset() - block before a reset
+ * @cdev: the device
+ *
+ * As vfio_cxl_dpa_block(), and marks the host programming as lost until
+ * vfio_cxl_dpa_reset_done() restored it.
+ *
+ * Context: reset_prepare; process context.
+ */
+void vfio_cxl_dpa_block_for_reset(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	cdev->dpa.blockers++;
+	cdev->dpa.host_ok = false;
+	dpa_zap(cdev);
+}
+
+/**
+ * vfio_cxl_dpa_reset_done() - restore the host programming after a reset and
+ * drop the block taken by vfio_cxl_dpa_block_for_reset()
+ * @cdev: the device
+ *
+ * Context: reset_done; process context, may sleep.
+ */
+void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
+	if (!WARN_ON_ONCE(!cdev->dpa.blockers))
+		cdev->dpa.blockers--;
+}
+
+/**
+ * vfio_cxl_dpa_verify() - re-check the host programming now
+ * @cdev: the device
+ *
+ * Used at open and close, after vfio-pci-core's own resets and state
+ * restores, and when the driver is unbound: the device is left decoding
+ * the host's programming.
+ *
+ * Context: process context, may sleep; takes @cdev->dpa.lock.
+ */
+void vfio_cxl_dpa_verify(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	cdev->dpa.host_ok = false;
+	dpa_reactivate(cdev);
+}
+
+/**
+ * vfio_cxl_dpa_remove() - the device is being unbound
+ * @cdev: the device
+ *
+ * Zaps the region for good: a process that still has it mapped while unbind
+ * waits for it gets SIGBUS, never a stale mapping of device memory.
+ *
+ * Context: process context; takes @cdev->dpa.lock.
+ */
+void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	cdev->dpa.removing = true;
+	dpa_zap(cdev);
+}
+
+static vm_fault_t dpa_insert(struct vfio_cxl_device *cdev, struct vm_fault *vmf,
+			     unsigned long pfn)
+{
+	guard(rwsem_read)(&cdev->core.memory_lock);
+	guard(mutex)(&cdev->dpa.lock);
+	if (!dpa_usable(cdev))
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK, pfn);
+}
+
+static vm_fault_t dpa_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_cxl_device *cdev = vma->vm_private_data;
+	u64 pgoff;
+
+	pgoff = (vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) +
+		((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+	if (pgoff >= cdev->hw.dpa_size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	return dpa_insert(cdev, vmf, PHYS_PFN(cdev->hw.hpa) + pgoff);
+}
+
+static const struct vm_operations_struct dpa_vm_ops = {
+	.fault = dpa_fault,
+};
+
+static int dpa_mmap(struct vfio_pci_core_device *vdev,
+		    struct vfio_pci_region *region, struct vm_area_struct *vma)
+{
+	struct vfio_cxl_device *cdev = region->data;
+	u64 start = (u64)(vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) << PAGE_SHIFT;
+	u64 end;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (check_add_overflow(start, (u64)(vma->vm_end - vma->vm_start), &end) ||
+	    end > cdev->hw.dpa_size)
+		return -EINVAL;
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_decrypted(vma->vm_page_prot);
+	vma->vm_ops = &dpa_vm_ops;
+	vma->vm_private_data = cdev;
+	return 0;
+}
+
+/* One bounce-buffered chunk; returns bytes done or -EIO while unusable. */
+static ssize_t dpa_rw_chunk(struct vfio_cxl_device *cdev, void *bounce, u64 pos,
+			    size_t n, bool iswrite)
+{
+	guard(rwsem_read)(&cdev->core.memory_lock);
+	guard(mutex)(&cdev->dpa.lock);
+	if (!dpa_usable(cdev))
+		return -EIO;
+	if (iswrite)
+		memcpy(cdev->hw.dpa_map + pos, bounce, n);
+	else
+		memcpy(bounce, cdev->hw.dpa_map + pos, n);
+	return n;
+}
+
+static ssize_t dpa_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+		      size_t count, loff_t *ppos, bool iswrite)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_core(vdev);
+	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	size_t done = 0;
+	ssize_t ret = 0;
+	void *bounce;
+
+	if (pos >= cdev->hw.dpa_size)
+		return -EINVAL;
+	count = min_t(u64, count, cdev->hw.dpa_size - pos);
+	bounce = (void *)__get_free_page(GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = min_t(size_t, count - done,
+				 PAGE_SIZE - offset_in_page(pos + done));
+
+		if (iswrite && copy_from_user(bounce, buf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = dpa_rw_chunk(cdev, bounce, pos + done, n, iswrite);
+		if (ret < 0)
+			break;
+		if (!iswrite && copy_to_user(buf + done, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+	}
+	free_page((unsigned long)bounce);
+	if (!done)
+		return ret;
+	*ppos += done;
+	return done;
+}
+
+static void dpa_release(struct vfio_pci_core_device *vdev,
+			struct vfio_pci_region *region)
+{
+	struct vfio_cxl_device *cdev = region->data;
+
+	guard(mutex)(&cdev->dpa.lock);
+	dpa_zap(cdev);
+	cdev->dpa.registered = false;
+}
+
+static const struct vfio_pci_regops dpa_regops = {
+	.rw = dpa_rw,
+	.mmap = dpa_mmap,
+	.release = dpa_release,
+};
+
+/**
+ * vfio_cxl_dpa_register() - register the DPA region for this open
+ * @cdev: the device, being opened (after vfio_pci_core_enable())
+ *
+ * Registers region subtype %VFIO_REGION_SUBTYPE_CXL, READ | WRITE | MMAP,
+ * the size of HDM decoder 0, and verifies that the device decodes the host's
+ * programming (vfio_pci_core_enable() has just reset it).
+ *
+ * Context: open_device; process context, may sleep.
+ * Return: 0 or the errno of vfio_pci_core_register_dev_region().
+ */
+int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev)
+{
+	struct vfio_pci_core_device *vdev = &cdev->core;
+	int ret;
+
+	ret = vfio_pci_core_register_dev_region(vdev, VFIO_CXL_REGION_TYPE,
+						VFIO_REGION_SUBTYPE_CXL,
+						&dpa_regops, cdev->hw.dpa_size,
+						VFIO_REGION_INFO_FLAG_READ |
+						VFIO_REGION_INFO_FLAG_WRITE |
+						VFIO_REGION_INFO_FLAG_MMAP, cdev);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &cdev->dpa.lock) {
+		cdev->dpa.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions - 1;
+		cdev->dpa.registered = true;
+	}
+	vfio_cxl_dpa_verify(cdev);
+	return 0;
+}

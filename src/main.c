@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-cxl-pci: a vfio-pci variant driver that passes CXL Type-2 devices
+ * (and, on request, Type-3 memory devices) through to virtual machines.
+ * This file is the glue: module parameters, the PCI drivers, and the VFIO
+ * device operations, which handle the CXL parts and leave everything else
+ * to vfio-pci-core.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
+
+#include "vfio_cxl.h"
+#include "../include/uapi/linux/vfio_cxl.h"
+
+#ifndef VFIO_CXL_VERSION
+#define VFIO_CXL_VERSION "unknown"
+#endif
+
+static bool disable_cxl;
+module_param(disable_cxl, bool, 0444);
+MODULE_PARM_DESC(disable_cxl,
+		 "Bind every device as a plain vfio-pci device, without CXL (default: false)");
+
+static char disable_cxl_bdf[256];
+module_param_string(disable_cxl_bdf, disable_cxl_bdf, sizeof(disable_cxl_bdf), 0644);
+MODULE_PARM_DESC(disable_cxl_bdf,
+		 "Comma-separated PCI addresses (0000:3b:00.0) bound without CXL; read at bind time");
+
+bool vfio_cxl_allow_type3;
+module_param_named(allow_type3, vfio_cxl_allow_type3, bool, 0644);
+MODULE_PARM_DESC(allow_type3,
+		 "Pass CXL Type-3 memory devices (class 0x0502) through as CXL (default: false: plain vfio-pci)");
+
+bool vfio_cxl_strict_hdm_lock;
+module_param_named(strict_hdm_lock, vfio_cxl_strict_hdm_lock, bool, 0644);
+MODULE_PARM_DESC(strict_hdm_lock,
+		 "Do not let a VMM clear the virtual LOCK of the firmware-committed decoder (v2 UAPI compatibility; default: false)");
+
+/**
+ * vfio_cxl_disabled_for() - is CXL disabled for a device by parameter
+ * @pdev: the device being probed
+ *
+ * Context: process context; takes the module parameter lock.
+ * Return: true if disable_cxl is set or disable_cxl_bdf lists @pdev.
+ */
+bool vfio_cxl_disabled_for(struct pci_dev *pdev)
+{
+	const char *name = pci_name(pdev), *p;
+	size_t len = strlen(name);
+	bool found = false;
+
+	if (disable_cxl)
+		return true;
+	kernel_param_lock(THIS_MODULE);
+	for (p = disable_cxl_bdf; *p; ) {
+		size_t n = strcspn(p, ",\n ");
+
+		if (n == len && !strncmp(p, name, len)) {
+			found = true;
+			break;
+		}
+		p += n;
+		p += strspn(p, ",\n ");
+	}
+	kernel_param_unlock(THIS_MODULE);
+	return found;
+}
+
+static int vfio_cxl_init_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	mutex_init(&cdev->hdm_lock);
+	mutex_init(&cdev->dpa.lock);
+	return vfio_pci_core_init_dev(core_vdev);
+}
+
+static void vfio_cxl_release_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	mutex_destroy(&cdev->dpa.lock);
+	mutex_destroy(&cdev->hdm_lock);
+	vfio_pci_core_release_dev(core_vdev);
+}
+
+static int vfio_cxl_open_device(struct vfio_device *core_vdev)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+	struct vfio_pci_core_device *vdev = &cdev->core;
+	int ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		return ret;
+	ret = vfio_cxl_dpa_register(cdev);
+	if (!ret)
+		ret = vfio_cxl_comp_regs_register(cdev);
+	if (ret) {
+		vfio_pci_core_disable(vdev);
+		return ret;
+	}
+	vfio_pci_core_finish_enable(vdev);
+	return 0;
+}
+
+static void vfio_cxl_close_device(struct vfio_device *core_vdev)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	vfio_pci_core_close_device(core_vdev);
+	/* closing resets the device: leave it decoding the host's programming */
+	vfio_cxl_dpa_verify(cdev);
+}
+
+static int vfio_cxl_open_plain(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev =
+		container_of(core_vdev, struct vfio_pci_core_device, vdev);
+	int ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		return ret;
+	vfio_pci_core_finish_enable(vdev);
+	return 0;
+}
+
+static long vfio_cxl_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+	long ret;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return vfio_cxl_get_info_cap(cdev, (void __user *)arg);
+	case VFIO_DEVICE_RESET:
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		/* no window between the core's zap of the BARs and the reset */
+		vfio_cxl_dpa_block(cdev);
+		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
+		vfio_cxl_dpa_unblock(cdev);
+		return ret;
+	}
+	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
+}
+
+static void vfio_cxl_request(struct vfio_device *core_vdev, unsigned int count)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	/* unbind is waiting for the user: take device memory away first */
+	vfio_cxl_dpa_remove(cdev);
+	vfio_pci_core_request(core_vdev, count);
+}
+
+static const struct vfio_device_ops vfio_cxl_ops = {
+	.name		= "vfio-cxl-pci",
+	.init		= vfio_cxl_init_dev,
+	.release	= vfio_cxl_release_dev,
+	.open_device	= vfio_cxl_open_device,
+	.close_device	= vfio_cxl_close_device,
+	.ioctl		= vfio_cxl_ioctl,
+	.device_feature	= vfio_pci_core_ioctl_feature,
+	.read		= vfio_pci_core_read,
+	.write		= vfio_pci_core_write,
+	.mmap		= vfio_pci_core_mmap,
+	.request	= vfio_cxl_request,
+	.match		= vfio_pci_core_match,
+#ifdef VFIO_CXL_HAVE_MATCH_TOKEN_UUID
+	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#endif
+#ifdef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
+	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+#endif
+	.bind_iommufd	= vfio_iommufd_physical_bind,
+	.unbind_iommufd	= vfio_iommufd_physical_unbind,
+	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
+	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+};
+
+/* CXL not in use: exactly what vfio-pci does for a device */
+static const struct vfio_device_ops vfio_cxl_plain_ops = {
+	.name		= "vfio-cxl-pci",
+	.init		= vfio_cxl_init_dev,
+	.release	= vfio_cxl_release_dev,
+	.open_device	= vfio_cxl_open_plain,
+	.close_device	= vfio_pci_core_close_device,
+	.ioctl		= vfio_pci_core_ioctl,
+	.device_feature	= vfio_pci_core_ioctl_feature,
+	.read		= vfio_pci_core_read,
+	.write		= vfio_pci_core_write,
+	.mmap		= vfio_pci_core_mmap,
+	.request	= vfio_pci_core_request,
+	.match		= vfio_pci_core_match,
+#ifdef VFIO_CXL_HAVE_MATCH_TOKEN_UUID
+	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#endif
+#ifdef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
+	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+#endif
+	.bind_iommufd	= vfio_iommufd_physical_bind,
+	.unbind_iommufd	= vfio_iommufd_physical_unbind,
+	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
+	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+};
+
+static int vfio_cxl_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vfio_cxl_hdm_emu *hdm = NULL;
+	struct vfio_cxl_device *cdev;
+	struct vfio_cxl_hw *hw;
+	const char *reason = NULL;
+	bool cxl;
+	int ret;
+
+	hw = kzalloc_obj(*hw, GFP_KERNEL);
+	if (!hw)
+		return -ENOMEM;
+	ret = vfio_cxl_detect(pdev, hw, &hdm, &reason);
+	if (ret == -ENOMEM) {
+		kfree(hw);
+		return ret;
+	}
+	cxl = !ret;
+
+	cdev = vfio_alloc_device(vfio_cxl_device, core.vdev, &pdev->dev,
+				 cxl ? &vfio_cxl_ops : &vfio_cxl_plain_ops);
+	if (IS_ERR(cdev)) {
+		kfree(hw);
+		return PTR_ERR(cdev);
+	}
+	if (cxl) {
+		cdev->cxl = true;
+		cdev->hw = *hw;
+		cdev->hdm = hdm;
+		/*
+		 * D3hot with No_Soft_Reset clear resets the decoders; keep the
+		 * device in D0 while it is bound and idle, so the host's
+		 * programming stays in place between users.
+		 */
+		cdev->core.disable_idle_d3 = true;
+	}
+	kfree(hw);
+
+	dev_set_drvdata(&pdev->dev, &cdev->core);
+	ret = vfio_pci_core_register_device(&cdev->core);
+	if (ret) {
+		vfio_put_device(&cdev->core.vdev);
+		return ret;
+	}
+	if (cxl)
+		pci_info(pdev, "CXL passthrough: HDM decoder 0 maps %llu MiB at %pa, component registers in BAR%u at %#llx\n",
+			 cdev->hw.dpa_size >> 20, &cdev->hw.hpa, cdev->hw.comp_bar,
+			 cdev->hw.comp_off);
+	else
+		pci_info(pdev, "bound as a plain vfio-pci device: %s\n", reason);
+	return 0;
+}
+
+static void vfio_cxl_remove(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
+	struct vfio_cxl_device *cdev = vfio_cxl_from_core(vdev);
+
+	vfio_pci_core_unregister_device(vdev);
+	if (cdev->cxl)
+		vfio_cxl_dpa_verify(cdev);
+	vfio_put_device(&vdev->vdev);
+}
+
+static const struct pci_error_handlers vfio_cxl_err_handlers = {
+	.error_detected	= vfio_pci_core_aer_err_detected,
+	.reset_prepare	= vfio_cxl_reset_prepare,
+	.reset_done	= vfio_cxl_reset_done,
+};
+
+/*
+ * Binding is explicit (driver_override, driverctl, libvirt): the entries are
+ * override-only, so the module's aliases are vfio_pci: aliases that udev
+ * never autoloads. CXL accelerators carry their own class codes; vendors
+ * shipping the driver add their device ids here.
+ */
+static const struct pci_device_id vfio_cxl_pci_table[] = {
+	{	/* CXL memory devices (Type-3; CXL only with allow_type3=1) */
+		PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID),
+		.class = PCI_CLASS_MEMORY_CXL << 8, .class_mask = 0xffff00,
+	},
+	{}
+};
+MODULE_DEVICE_TABLE(pci, vfio_cxl_pci_table);
+
+/*
+ * driver_override is compared with the driver name. Users and driverctl
+ * write the documented name "vfio-cxl-pci"; libvirt writes the module name it
+ * found in modules.alias, "vfio_cxl_pci". One driver per spelling.
+ */
+static struct pci_driver vfio_cxl_pci_driver = {
+	.name			= "vfio-cxl-pci",
+	.id_table		= vfio_cxl_pci_table,
+	.probe			= vfio_cxl_probe,
+	.remove			= vfio_cxl_remove,
+	.err_handler		= &vfio_cxl_err_handlers,
+	.driver_managed_dma	= true,
+};
+
+static struct pci_driver vfio_cxl_pci_modname_driver = {
+	.name			= KBUILD_MODNAME,
+	.id_table		= vfio_cxl_pci_table,
+	.probe			= vfio_cxl_probe,
+	.remove			= vfio_cxl_remove,
+	.err_handler		= &vfio_cxl_err_handlers,
+	.driver_managed_dma	= true,
+};
+
+static int __init vfio_cxl_init(void)
+{
+	int ret;
+
+	ret = pci_register_driver(&vfio_cxl_pci_driver);
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&vfio_cxl_pci_modname_driver);
+	if (ret)
+		pci_unregister_driver(&vfio_cxl_pci_driver);
+	return ret;
+}
+module_init(vfio_cxl_init);
+
+static void __exit vfio_cxl_exit(void)
+{
+	pci_unregister_driver(&vfio_cxl_pci_modname_driver);
+	pci_unregister_driver(&vfio_cxl_pci_driver);
+}
+module_exit(vfio_cxl_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VFIO PCI variant driver for CXL Type-2 device passthrough");
+MODULE_VERSION(VFIO_CXL_VERSION);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Resets: the host's HDM decoder programming is put back after every reset.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <linux/delay.h>
+#include <linux/iopoll.h>
+#include <linux/pci.h>
+
+#include "vfio_cxl.h"
+
+/**
+ * DOC: host state across resets
+ *
+ * The device's HDM decoders belong to the host: platform firmware committed
+ * them, probe saved them, and nothing the guest or the VMM does is ever
+ * written to them. A reset may clear them (a secondary bus reset does, and
+ * in QEMU every VFIO open and close resets the device), so after every reset
+ * the driver restores, in this order (CXL r3.1 8.1.3.2, 8.2.4.20):
+ *
+ * 1. the DVSEC Control register as the host left it (Mem_Enable);
+ * 2. waits for DVSEC Range 1 Memory_Active, up to the device's advertised
+ *    Memory_Active_Timeout;
+ * 3. the HDM Decoder Global Control register;
+ * 4. each committed decoder, in order: BASE, SIZE, DPA skip, then Control
+ *    with Commit set, polling up to 10 ms for Committed or Error Not
+ *    Committed;
+ * 5. a read-back check that every decoder is committed with the saved
+ *    programming.
+ *
+ * A decoder that already holds the saved programming is left alone, so the
+ * restore doubles as a verification. The registers are only reachable while
+ * the device decodes memory; with memory decode off the restore is deferred
+ * until it is back on (see dpa.c).
+ *
+ * The reset_prepare and reset_done PCI error handlers bracket every reset
+ * the PCI core performs on the device, whoever asks for it: VFIO_DEVICE_RESET,
+ * a hot reset through any device of the dev-set, a guest FLR, the sysfs reset
+ * attribute, and vfio-pci-core's own resets at open and close.
+ */
+
+#define VFIO_CXL_COMMIT_TIMEOUT_US	10000
+
+static void __iomem *dec_reg(struct vfio_cxl_hw *hw, unsigned int n, u32 reg)
+{
+	return hw->comp + CXL_CM_OFFSET + hw->geom.hdm_off + CXL_HDM_DECODER(n) + reg;
+}
+
+static bool decoder_matches(struct vfio_cxl_hw *hw, unsigned int n)
+{
+	const struct vfio_cxl_saved_decoder *d = &hw->saved[n];
+	u32 ctrl = readl(dec_reg(hw, n, CXL_HDM_DEC_CTRL));
+
+	return (ctrl & CXL_HDM_CTRL_COMMITTED) &&
+	       (ctrl & ~(CXL_HDM_CTRL_COMMITTED | CXL_HDM_CTRL_ERR_NOT_COMMITTED)) == d->ctrl &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_BASE_LOW)) == d->base_lo &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_BASE_HIGH)) == d->base_hi &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_SIZE_LOW)) == d->size_lo &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_SIZE_HIGH)) == d->size_hi &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_SKIP_LOW)) == d->skip_lo &&
+	       readl(dec_reg(hw, n, CXL_HDM_DEC_SKIP_HIGH)) == d->skip_hi;
+}
+
+static int commit_decoder(struct vfio_cxl_hw *hw, unsigned int n)
+{
+	const struct vfio_cxl_saved_decoder *d = &hw->saved[n];
+	void __iomem *ctrl_reg = dec_reg(hw, n, CXL_HDM_DEC_CTRL);
+	u32 ctrl;
+	int ret;
+
+	if (decoder_matches(hw, n))
+		return 0;
+	ctrl = readl(ctrl_reg);
+	if ((ctrl & CXL_HDM_CTRL_LOCK) && (ctrl & CXL_HDM_CTRL_COMMITTED))
+		return -EBUSY;	/* locked with some other programming */
+	if (ctrl & CXL_HDM_CTRL_COMMIT) {
+		writel(ctrl & ~CXL_HDM_CTRL_COMMIT, ctrl_reg);
+		ret = readl_poll_timeout(ctrl_reg, ctrl,
+					 !(ctrl & CXL_HDM_CTRL_COMMITTED), 10,
+					 VFIO_CXL_COMMIT_TIMEOUT_US);
+		if (ret)
+			return ret;
+	}
+	writel(d->base_lo, dec_reg(hw, n, CXL_HDM_DEC_BASE_LOW));
+	writel(d->base_hi, dec_reg(hw, n, CXL_HDM_DEC_BASE_HIGH));
+	writel(d->size_lo, dec_reg(hw, n, CXL_HDM_DEC_SIZE_LOW));
+	writel(d->size_hi, dec_reg(hw, n, CXL_HDM_DEC_SIZE_HIGH));
+	writel(d->skip_lo, dec_reg(hw, n, CXL_HDM_DEC_SKIP_LOW));
+	writel(d->skip_hi, dec_reg(hw, n, CXL_HDM_DEC_SKIP_HIGH));
+	writel(d->ctrl | CXL_HDM_CTRL_COMMIT, ctrl_reg);
+	ret = readl_poll_timeout(ctrl_reg, ctrl,
+				 ctrl & (CXL_HDM_CTRL_COMMITTED |
+					 CXL_HDM_CTRL_ERR_NOT_COMMITTED),
+				 10, VFIO_CXL_COMMIT_TIMEOUT_US);
+	if (ret)
+		return ret;
+	return decoder_matches(hw, n) ? 0 : -EIO;
+}
+
+/* Memory_Active_Timeout encodings: 1 s, 4 s, 16 s, 64 s, 256 s (8.1.3.8.2) */
+static int wait_memory_active(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
+{
+	unsigned long deadline;
+	u32 size_lo;
+	u32 enc;
+
+	pci_read_config_dword(pdev, hw->dvsec + CXL_DVSEC_RANGE_SIZE_LOW(0), &size_lo);
+	enc = min_t(u32, FIELD_GET(CXL_DVSEC_RANGE_MEM_ACTIVE_TIMEOUT, size_lo), 4);
+	deadline = jiffies + msecs_to_jiffies(1000U << (2 * enc));
+	while (!(size_lo & CXL_DVSEC_RANGE_MEM_ACTIVE)) {
+		if (size_lo == ~0U || time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		msleep(20);
+		pci_read_config_dword(pdev, hw->dvsec + CXL_DVSEC_RANGE_SIZE_LOW(0),
+				      &size_lo);
+	}
+	return 0;
+}
+
+/**
+ * vfio_cxl_restore_host_state() - put the host's CXL programming back
+ * @cdev: a device bound with CXL passthrough active
+ *
+ * Restores and verifies the DVSEC Control register and the committed HDM
+ * decoders saved at probe, as described in the DOC section above. Only the
+ * host's own saved values are written; guest-visible state is not involved.
+ *
+ * Context: process context, may sleep; the caller holds @cdev->dpa.lock.
+ * Return: 0 when the device decodes the host's programming; -EAGAIN if the
+ * registers cannot be reached now (memory decode off, or not in D0);
+ * -ETIMEDOUT, -EBUSY or -EIO if the device does not accept it.
+ */
+int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
+{
+	struct pci_dev *pdev = cdev->core.pdev;
+	struct vfio_cxl_hw *hw = &cdev->hw;
+	void __iomem *gctrl;
+	unsigned int n;
+	u16 cmd, ctrl;
+	int ret;
+
+	lockdep_assert_held(&cdev->dpa.lock);
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (cmd == (u16)~0 || !(cmd & PCI_COMMAND_MEMORY) ||
+	    pdev->current_state != PCI_D0)
+		return -EAGAIN;
+
+	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &ctrl);
+	if (ctrl != hw->dvsec_ctrl)
+		pci_write_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, hw->dvsec_ctrl);
+	ret = wait_memory_active(pdev, hw);
+	if (ret)
+		return ret;
+
+	gctrl = hw->comp + CXL_CM_OFFSET + hw->geom.hdm_off + CXL_HDM_GLOBAL_CTRL;
+	if (readl(gctrl) != hw->hdm_global_ctrl)
+		writel(hw->hdm_global_ctrl, gctrl);
+	for (n = 0; n < hw->nr_saved; n++) {
+		ret = commit_decoder(hw, n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static struct vfio_cxl_device *cxl_from_pdev(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
+	struct vfio_cxl_device *cdev;
+
+	if (!vdev)
+		return NULL;
+	cdev = vfio_cxl_from_core(vdev);
+	return cdev->cxl ? cdev : NULL;
+}
+
+/**
+ * vfio_cxl_reset_prepare() - PCI core callback before any reset of the device
+ * @pdev: the device
+ *
+ * Zaps and blocks the DPA region until vfio_cxl_reset_done(): from here
+ * until the host's decoders are restored a fault gets SIGBUS and fd I/O
+ * -EIO, never an access to a device that does not decode.
+ *
+ * Context: the PCI core holds the device lock; vdev->memory_lock may be held
+ * for write by the caller of the reset.
+ */
+void vfio_cxl_reset_prepare(struct pci_dev *pdev)
+{
+	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
+
+	if (cdev)
+		vfio_cxl_dpa_block_for_reset(cdev);
+}
+
+/**
+ * vfio_cxl_reset_done() - PCI core callback after any reset of the device
+ * @pdev: the device
+ *
+ * Restores the host's HDM decoder programming and lifts the block taken in
+ * vfio_cxl_reset_prepare().
+ *
+ * Context: as vfio_cxl_reset_prepare().
+ */
+void vfio_cxl_reset_done(struct pci_dev *pdev)
+{
+	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
+
+	if (cdev)
+		vfio_cxl_dpa_reset_done(cdev);
+}

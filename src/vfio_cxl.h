@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vfio-cxl-pci: types shared by the driver's files.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#ifndef VFIO_CXL_H
+#define VFIO_CXL_H
+
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/vfio_pci_core.h>
+
+#include "compat.h"
+#include "cxl_regs.h"
+#include "hdm_emu.h"
+
+/**
+ * struct vfio_cxl_saved_decoder - one HDM decoder as platform firmware
+ * committed it; the registers the host restores after a reset
+ * @base_lo: Decoder n Base Low
+ * @base_hi: Decoder n Base High
+ * @size_lo: Decoder n Size Low
+ * @size_hi: Decoder n Size High
+ * @ctrl: Decoder n Control, without the read-only status bits
+ * @skip_lo: Decoder n DPA Skip Low
+ * @skip_hi: Decoder n DPA Skip High
+ */
+struct vfio_cxl_saved_decoder {
+	u32 base_lo;
+	u32 base_hi;
+	u32 size_lo;
+	u32 size_hi;
+	u32 ctrl;
+	u32 skip_lo;
+	u32 skip_hi;
+};
+
+/**
+ * struct vfio_cxl_hw - what probe found; read-only once probe succeeded
+ * @dvsec: config-space offset of the CXL Device DVSEC
+ * @dvsec_len: its length in bytes (DVSEC Header 1)
+ * @dvsec_cap: its Capability register
+ * @comp_bar: BAR holding the component register block
+ * @comp_off: offset of the component register block in @comp_bar
+ * @comp: mapping of the 64 KiB component register block (devres)
+ * @geom: geometry of the CXL.cache/mem area, see vfio_cxl_hdm_parse()
+ * @cm_snapshot: @geom.cm_size bytes of the CXL.cache/mem area taken at probe,
+ *	CPU byte order; seeds the virtual view at every open (devres)
+ * @hpa: host physical address decoder 0 maps
+ * @dpa_size: bytes decoder 0 maps: the DPA region size
+ * @dpa_map: write-back kernel mapping of [@hpa, @hpa + @dpa_size) for fd
+ *	read/write (devres)
+ * @dvsec_ctrl: DVSEC Control as the host left it (Mem_Enable ...)
+ * @hdm_global_ctrl: HDM Decoder Global Control as firmware left it
+ * @nr_saved: number of committed decoders saved in @saved (decoders
+ *	commit in order, so these are decoders 0 .. @nr_saved - 1)
+ * @saved: the committed decoders
+ */
+struct vfio_cxl_hw {
+	u16 dvsec;
+	u16 dvsec_len;
+	u16 dvsec_cap;
+	u8 comp_bar;
+	u64 comp_off;
+	void __iomem *comp;
+	struct vfio_cxl_hdm_geom geom;
+	u32 *cm_snapshot;
+	phys_addr_t hpa;
+	u64 dpa_size;
+	void *dpa_map;
+	u16 dvsec_ctrl;
+	u32 hdm_global_ctrl;
+	unsigned int nr_saved;
+	struct vfio_cxl_saved_decoder saved[CXL_HDM_MAX_DECODERS];
+};
+
+/**
+ * struct vfio_cxl_dpa - state of the DPA region
+ * @lock: protects the fields below and serialises page-table insertion in
+ *	the fault handler against zapping; nests inside vdev->memory_lock
+ * @index: VFIO region index of the DPA region while @registered
+ * @registered: the region exists (between open and close)
+ * @host_ok: the host's decoder programming has been verified in hardware
+ *	since the last reset; cleared by every reset
+ * @blockers: number of operations in progress that stop, or may stop, the
+ *	device decoding memory (reset, memory disable, power transition)
+ * @removing: the device is being unbound: blocked for good
+ * @restore_warned: a failed restore has been logged and not yet succeeded
+ *
+ * The region is usable (faults insert PTEs, fd I/O works) only when
+ * @registered && @host_ok && !@blockers && !@removing, memory decode is on
+ * and the device is not runtime suspended.
+ */
+struct vfio_cxl_dpa {
+	struct mutex lock;	/* see @lock above */
+	u32 index;
+	bool registered;
+	bool host_ok;
+	unsigned int blockers;
+	bool removing;
+	bool restore_warned;
+};
+
+/**
+ * struct vfio_cxl_device - a device bound to vfio-cxl-pci
+ * @core: the vfio-pci-core device; first, as vfio_alloc_device() requires
+ * @cxl: CXL passthrough is active (else this is a plain vfio-pci device)
+ * @hw: probe-time discovery and the saved host programming
+ * @hdm_lock: protects @hdm
+ * @hdm: virtual view of the COMP_REGS window, re-created at every open
+ * @comp_regs_index: VFIO region index of the COMP_REGS region while open
+ * @dpa: the DPA region
+ */
+struct vfio_cxl_device {
+	struct vfio_pci_core_device core;
+	bool cxl;
+	struct vfio_cxl_hw hw;
+	struct mutex hdm_lock;	/* protects @hdm */
+	struct vfio_cxl_hdm_emu *hdm;
+	u32 comp_regs_index;
+	struct vfio_cxl_dpa dpa;
+};
+
+static inline struct vfio_cxl_device *
+vfio_cxl_from_core(struct vfio_pci_core_device *vdev)
+{
+	return container_of(vdev, struct vfio_cxl_device, core);
+}
+
+static inline struct vfio_cxl_device *vfio_cxl_from_vdev(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_cxl_device, core.vdev);
+}
+
+/* module parameters (main.c) */
+extern bool vfio_cxl_allow_type3;
+extern bool vfio_cxl_strict_hdm_lock;
+bool vfio_cxl_disabled_for(struct pci_dev *pdev);
+
+/* detect.c */
+int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
+		    struct vfio_cxl_hdm_emu **hdm, const char **reason);
+
+/* reset.c */
+int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev);
+void vfio_cxl_reset_prepare(struct pci_dev *pdev);
+void vfio_cxl_reset_done(struct pci_dev *pdev);
+
+/* dpa.c */
+int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_block_for_reset(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_verify(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev);
+
+/* comp_regs.c */
+int vfio_cxl_comp_regs_register(struct vfio_cxl_device *cdev);
+int vfio_cxl_get_info_cap(struct vfio_cxl_device *cdev,
+			  struct vfio_device_info __user *arg);
+
+#endif /* VFIO_CXL_H */
