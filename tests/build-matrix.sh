@@ -1,0 +1,56 @@
+#!/bin/bash
+# For every supported kernel series: a W=1 build with no warning, and the real
+# dkms lifecycle (add/build/install -k) whose module the VM tests then load;
+# modinfo checks on it. For 6.1: refused by the Makefile, by dkms.conf and by
+# the compiler. Prints "ok|not ok build: <check>" lines.
+# Usage: tests/build-matrix.sh [series...]
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+. "$VCP_ROOT/tests/env/series.sh"
+res() { if [ "$1" = 0 ]; then echo "ok build: $2"; else echo "not ok build: $2 # $3"; fi; }
+SERIES=${*:-$VCP_SERIES_SUPPORTED}
+
+for s in $SERIES; do
+	out=$("$VCP_ROOT/tests/build.sh" "$s" 2>&1)
+	res $? "$s: W=1 build, no warnings" "$(echo "$out" | grep -iE 'warning|error' | head -n 2 | tr '\n' ' ')"
+	out=$("$VCP_ROOT/tests/dkms.sh" "$s" 2>&1)
+	rc=$?
+	res $rc "$s: dkms add/build/install" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	[ $rc = 0 ] || continue
+	ko=$(echo "$out" | tail -n 1)
+	abi=$(series_abi "$s")
+	alias=$(modinfo -F alias "$ko")
+	res $([ "$alias" = 'vfio_pci:v*d*sv*sd*bc05sc02i*' ]; echo $?) \
+		"$s: modules.alias entry is a vfio_pci: override-only alias" "$alias"
+	res $([ "$(modinfo -F name "$ko")" = vfio_cxl_pci ]; echo $?) "$s: module name vfio_cxl_pci" ""
+	res $(modinfo -F vermagic "$ko" | grep -q "^$abi "; echo $?) "$s: vermagic $abi" \
+		"$(modinfo -F vermagic "$ko")"
+	res $([ -n "$(modinfo -F parm "$ko" | grep -E '^(disable_cxl|allow_type3|disable_cxl_bdf):')" ]; echo $?) \
+		"$s: module parameters documented" ""
+done
+
+# --- kernels older than 6.12 are refused ------------------------------------
+eval "$("$VCP_ROOT/tests/env/kernels.sh" 6.1 --headers-only)" || { echo "not ok build: 6.1 headers"; exit 0; }
+B=$VCP_OUT/build/$ABI
+rm -rf "$B"; mkdir -p "$B"
+cp -r dkms.conf Makefile Kbuild src include conftest "$B/" 2>/dev/null || (cd "$VCP_ROOT" && cp -r dkms.conf Makefile Kbuild src include conftest "$B/")
+out=$(make -C "$B" KVER="$ABI" KDIR="$KDIR" 2>&1)
+rc=$?
+res $([ $rc != 0 ] && echo "$out" | grep -q "kernel $ABI (Linux 6.1.[0-9]*) is not supported; Linux 6.12 or newer is required"; echo $?) \
+	"6.1: make refuses with a clear message" "rc=$rc $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+out=$(make -C "$KDIR" M="$B" modules 2>&1)
+rc=$?
+res $([ $rc != 0 ] && echo "$out" | grep -q 'error: #error "vfio-cxl-pci needs Linux 6.12 or newer'; echo $?) \
+	"6.1: the compiler refuses kernels lacking the 6.12 features" "rc=$rc $(echo "$out" | grep -m1 error | cut -c1-200)"
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$VCP_ROOT/dkms.conf")
+make -C "$VCP_ROOT" -s dkms-uninstall >/dev/null 2>&1
+mkdir -p "/usr/src/vfio-cxl-pci-$ver"
+(cd "$VCP_ROOT" && cp -r dkms.conf Makefile Kbuild src include conftest "/usr/src/vfio-cxl-pci-$ver/")
+dkms add -m vfio-cxl-pci -v "$ver" >/dev/null 2>&1
+out=$(dkms build -m vfio-cxl-pci -v "$ver" -k "$ABI" 2>&1)
+rc=$?
+res $([ $rc != 0 ] && echo "$out" | grep -q 'BUILD_EXCLUSIVE'; echo $?) \
+	"6.1: dkms.conf refuses the kernel (BUILD_EXCLUSIVE_KERNEL)" "rc=$rc $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+res $([ ! -e "/var/lib/dkms/vfio-cxl-pci/$ver/$ABI" ] || [ -z "$(ls "/var/lib/dkms/vfio-cxl-pci/$ver/$ABI" 2>/dev/null)" ]; echo $?) \
+	"6.1: dkms built nothing" ""
+make -C "$VCP_ROOT" -s dkms-uninstall >/dev/null 2>&1

@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Kernel series under test (sourced). A series is a Debian kernel branch; its
+# newest ABI is resolved from apt on every run, so a mirror that moves on never
+# breaks the harness.
+#   id          header package pattern                     toolchain
+#   6.12-deb12  linux-headers-6.12.N+deb12-amd64           host (bookworm gcc-12, pahole 1.24)
+#   6.12-deb13  linux-headers-6.12.N+deb13-amd64           trixie chroot (gcc-14)
+#   7.2         linux-headers-7.2.N+deb13-amd64            trixie chroot (gcc-14)
+#   7.3         linux-headers-7.3.N+deb13-amd64            trixie chroot (gcc-14)
+#   6.1         linux-headers-6.1.0-N-amd64                host; refused, used by the refusal test
+VCP_SERIES_SUPPORTED="6.12-deb12 6.12-deb13 7.2 7.3"
+
+series_regex() {
+	case $1 in
+	6.12-deb12) echo '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
+	6.12-deb13) echo '^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
+	7.2)        echo '^linux-headers-7\.2\.[0-9]+\+deb13-amd64$' ;;
+	7.3)        echo '^linux-headers-7\.3\.[0-9]+\+deb13-amd64$' ;;
+	6.1)        echo '^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
+	*) return 1 ;;
+	esac
+}
+
+series_toolchain() {
+	case $1 in
+	6.12-deb12|6.1) echo host ;;
+	*) echo trixie ;;
+	esac
+}
+
+# Newest ABI of a series known to apt, e.g. "7.3.4+deb13-amd64".
+series_abi() {
+	local re pkg
+	re=$(series_regex "$1") || { echo "unknown series $1" >&2; return 1; }
+	pkg=$(apt-cache pkgnames linux-headers- 2>/dev/null | grep -E "$re" | sort -V | tail -n 1)
+	[ -n "$pkg" ] || { echo "no headers for series $1 in apt" >&2; return 1; }
+	echo "${pkg#linux-headers-}"
+}
