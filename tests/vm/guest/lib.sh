@@ -1,0 +1,79 @@
+# Helpers for the in-guest scenarios (sourced by init and the scenarios).
+KVER=$(uname -r)
+MODDIR=/lib/modules/$KVER
+SYS=/sys/bus/pci/devices
+
+vcp_arg() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
+# vcp_result "ok"|"not ok"|"skip" <name> [detail]
+vcp_result() {
+	if [ -n "$3" ]; then echo "VCP-TEST: $1 $2 # $3"; else echo "VCP-TEST: $1 $2"; fi
+}
+
+# vcp_check <name> <command...>: ok if the command succeeds
+vcp_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		vcp_result ok "$name"
+	else
+		vcp_result "not ok" "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
+# vcp_ktap <suite> <command...>: run a kselftest binary, its KTAP prefixed
+vcp_ktap() {
+	local suite=$1 rc
+	shift
+	"$@" > /tmp/ktap.out 2>&1
+	rc=$?
+	sed "s/^/VCP-KTAP $suite: /" /tmp/ktap.out
+	echo "VCP-KTAP $suite: exit $rc"
+}
+
+# Load a module (and what it depends on) from the initramfs.
+ldmod() {
+	local n d
+	n=$(echo "$1" | tr - _); shift
+	grep -q "^$n " /proc/modules && return 0
+	for d in $(sed -n "s/^$n://p" "$MODDIR/deps"); do ldmod "$d"; done
+	insmod "$MODDIR/$n.ko" "$@"
+}
+
+# The emulated CXL device: the function with the CXL Device DVSEC (class 0x0502).
+vcp_find_dev() {
+	for d in "$SYS"/*; do
+		[ "$(cat "$d/class")" = 0x050210 ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# Bind $BDF to driver name $1 through driver_override.
+vcp_bind() {
+	echo "$1" > "$SYS/$BDF/driver_override" &&
+	echo "$BDF" > /sys/bus/pci/drivers_probe &&
+	[ "$(basename "$(readlink "$SYS/$BDF/driver")")" = "$1" ]
+}
+
+vcp_unbind() {
+	[ -e "$SYS/$BDF/driver" ] && echo "$BDF" > "$SYS/$BDF/driver/unbind"
+	echo > "$SYS/$BDF/driver_override"
+	[ ! -e "$SYS/$BDF/driver" ]
+}
+
+vcp_driver() { basename "$(readlink "$SYS/$BDF/driver" 2>/dev/null)" 2>/dev/null; }
+
+# dmesg contains a pattern (grep -E)
+vcp_dmesg_has() { dmesg | grep -qE "$1"; }
+
+vcp_kernel_log_clean() {
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|lockdep|circular locking|possible recursive locking|KASAN|UBSAN|kernel NULL pointer' | head -n 3)
+	if [ -z "$bad" ]; then
+		vcp_result ok "$1"
+	else
+		vcp_result "not ok" "$1" "$(echo "$bad" | tr '\n' ' ')"
+		dmesg | sed 's/^/VCP-DMESG: /' | tail -n 80
+	fi
+}
+
+BDF=$(vcp_find_dev)

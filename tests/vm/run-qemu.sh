@@ -1,0 +1,27 @@
+#!/bin/bash
+# Boot the test VM: q35 with an intel-iommu, and a CXL topology of one
+# pxb-cxl host bridge, one cxl-rp root port and one cxl-type3 device whose
+# volatile memory is a shared file on the host, plus a 4 GiB CXL fixed memory
+# window. KVM only where it really works (VT-x/SVM and not PVM), else TCG.
+# Env: KERNEL INITRD APPEND LOG MEMFILE [MEMSIZE=256M] [TIMEOUT=600] [QEMU]
+set -euo pipefail
+QEMU=${QEMU:-qemu-system-x86_64}
+MEMSIZE=${MEMSIZE:-256M}
+if [ -w /dev/kvm ] && grep -qw -e vmx -e svm /proc/cpuinfo && [ ! -d /sys/module/kvm_pvm ]; then
+	MACHINE=q35,accel=kvm,kernel-irqchip=split,cxl=on CPU=host
+else
+	MACHINE=q35,accel=tcg,cxl=on CPU=max
+fi
+[ -f "$MEMFILE" ] || truncate -s "$MEMSIZE" "$MEMFILE"
+exec timeout --foreground -k 10 "${TIMEOUT:-600}" "$QEMU" \
+	-nodefaults -no-user-config -nographic -no-reboot \
+	-machine "$MACHINE" -cpu "$CPU" -smp 2 -m 2G \
+	-device intel-iommu,intremap=on,caching-mode=on \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=ttyS0 intel_iommu=on iomem=relaxed panic=-1 oops=panic loglevel=4 $APPEND" \
+	-serial "file:$LOG" -monitor none \
+	-object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$MEMFILE,size=$MEMSIZE" \
+	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 \
+	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2 \
+	-device cxl-type3,bus=root_port13,volatile-memdev=cxl-mem0,id=cxl-vmem0 \
+	-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G

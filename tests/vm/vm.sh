@@ -1,0 +1,107 @@
+#!/bin/bash
+# Boot the test VM for one kernel series and report every check as a line
+#   ok|not ok|skip <series> <boot>: <check> [# detail]
+# Each <boot> argument is one VM boot running the comma-separated scenarios
+# in tests/vm/guest/scenarios/. The module comes from $VCP_MODULE, else from
+# the dkms build (tests/dkms.sh). Host-side checks of a scenario live in
+# host_<scenario>() below. Usage: vm.sh <series> <boot> [<boot>...]
+set -uo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+S=$1; shift
+eval "$("$VCP_ROOT/tests/env/kernels.sh" "$S")" || die "kernel $S unavailable"
+KO=${VCP_MODULE:-$VCP_OUT/dkms/$ABI/vfio-cxl-pci.ko}
+[ -f "$KO" ] || KO=$("$VCP_ROOT/tests/dkms.sh" "$S") || die "no module for $ABI"
+BINS=$VCP_OUT/guest-bin
+[ -x "$BINS/cxlfw" ] || "$VCP_ROOT/tests/vm/guest-bins.sh" >/dev/null || die "guest programs"
+V=$VCP_OUT/vm/$ABI
+mkdir -p "$V"
+INITRD=$V/initrd.gz
+"$VCP_ROOT/tests/vm/mkinitramfs.sh" "$MODROOT" "$ABI" "$KO" "$BINS" "$INITRD" || die "initramfs"
+
+report() { # report <status> <boot> <check> [detail]
+	if [ -n "${4:-}" ]; then echo "$1 $S $2: $3 # $4"; else echo "$1 $S $2: $3"; fi
+}
+
+# Turn the serial log into result lines.
+parse() { # parse <boot> <log>
+	local boot=$1 log=$2 line st rest name suite
+	declare -A plan=() seen=()
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"VCP-TEST: "*)
+			rest=${line#VCP-TEST: }
+			case $rest in
+			"not ok "*) st="not ok"; rest=${rest#not ok } ;;
+			"ok "*) st=ok; rest=${rest#ok } ;;
+			"skip "*) st=skip; rest=${rest#skip } ;;
+			*) continue ;;
+			esac
+			name=${rest%% # *}
+			if [ "$name" != "$rest" ]; then report "$st" "$boot" "$name" "${rest#* # }"; else report "$st" "$boot" "$name"; fi
+			;;
+		"VCP-KTAP "*)
+			suite=${line#VCP-KTAP }; suite=${suite%%: *}
+			rest=${line#VCP-KTAP "$suite": }
+			case $rest in
+			1..*) plan[$suite]=${rest#1..} ;;
+			"ok "*|"not ok "*)
+				st=ok; [ "${rest#not ok }" != "$rest" ] && st="not ok"
+				rest=${rest#not ok }; rest=${rest#ok }
+				name=${rest#* }			# drop the test number
+				seen[$suite]=$(( ${seen[$suite]:-0} + 1 ))
+				case $name in
+				*"# SKIP"*) report skip "$boot" "$suite: ${name%% # SKIP*}" "${name#*# SKIP }" ;;
+				*) report "$st" "$boot" "$suite: $name" ;;
+				esac
+				;;
+			"exit "*)
+				if [ "${seen[$suite]:-0}" != "${plan[$suite]:-x}" ]; then
+					report "not ok" "$boot" "$suite: all tests ran" \
+						"${seen[$suite]:-0} of ${plan[$suite]:-?} reported, exit ${rest#exit }"
+				fi
+				;;
+			esac
+			;;
+		esac
+	done < "$log"
+}
+
+# --- host-side checks, per scenario ---------------------------------------
+word_at() { od -An -tx1 -j "$2" -N "$3" "$1" | tr -d ' \n'; }
+host_demo() { # the message the guest wrote through the mmap is in the backing file
+	local boot=$1 mem=$2 got
+	got=$(dd if="$mem" bs=1 skip=4096 count=${#DEMO_MSG} status=none 2>/dev/null | tr -d '\0')
+	echo "$got" > "$V/$boot.readback"
+	if [ "$got" = "$DEMO_MSG" ]; then
+		report ok "$boot" "host reads the guest's message back from the device memory file"
+	else
+		report "not ok" "$boot" "host reads the guest's message back from the device memory file" \
+			"read '$got' at offset 0x1000 of $mem"
+	fi
+}
+
+DEMO_MSG=${DEMO_MSG:-hello from the VMM through vfio-cxl-pci}
+for boot in "$@"; do
+	name=${boot//,/+}
+	LOG=$V/$name.log MEMFILE=$V/$name.mem
+	rm -f "$LOG" "$MEMFILE"
+	t0=$(date +%s.%N)
+	KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE \
+		APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
+		"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	printf '%s %s %.1f\n' "$ABI" "$name" "$(echo "$t1 - $t0" | bc)" >> "$VCP_OUT/vm-times"
+	parse "$name" "$LOG"
+	if grep -q '^VCP: done' "$LOG"; then
+		report ok "$name" "VM ran to completion"
+	else
+		report "not ok" "$name" "VM ran to completion" \
+			"qemu rc=$rc, log $LOG: $(tail -n 5 "$LOG" | tr '\n' ' ' | cut -c1-300)"
+	fi
+	for s in ${boot//,/ }; do
+		if declare -F "host_$s" >/dev/null; then "host_$s" "$name" "$MEMFILE"; fi
+	done
+	[ "${VCP_KEEP_MEM:-0}" = 1 ] || rm -f "$MEMFILE"
+done
