@@ -1,0 +1,52 @@
+#!/bin/bash
+# The whole test suite, from a fresh Debian 12 machine: installs what it needs
+# (apt), then runs the static checks, the user-space unit tests, the build and
+# dkms matrix over every supported kernel series (and the 6.1 refusal), and
+# the VM suites on every series. Every check prints one line; the last line
+# is "N passed, N failed, N skipped". Exit status 1 if anything failed.
+# Env: VFIO_CXL_SERIES="6.12-deb12 7.3" to restrict the kernel series.
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+. "$VCP_ROOT/tests/env/series.sh"
+need_root "the test suite"
+SERIES=${VFIO_CXL_SERIES:-$VCP_SERIES_SUPPORTED}
+mkdir -p "$VCP_OUT"
+R=$VCP_OUT/results.txt T=$VCP_OUT/timings.txt
+: > "$R"; : > "$T"; : > "$VCP_OUT/vm-times"
+T0=$(date +%s)
+
+phase() { # phase <name> <command...>
+	local name=$1 t0 t1
+	shift
+	log "== $name"
+	t0=$(date +%s)
+	"$@" 2>>"$VCP_OUT/run.stderr" | tee -a "$R"
+	t1=$(date +%s)
+	echo "$name $((t1 - t0))s" >> "$T"
+}
+
+phase setup "$VCP_ROOT/tests/env/host-packages.sh"
+phase setup-trixie "$VCP_ROOT/tests/env/trixie-root.sh"
+phase lint "$VCP_ROOT/tests/lint.sh"
+phase unit "$VCP_ROOT/tests/unit/run.sh"
+phase build-matrix "$VCP_ROOT/tests/build-matrix.sh" $SERIES
+for s in $SERIES; do
+	phase "vm-$s" "$VCP_ROOT/tests/vm/vm.sh" "$s" basic,demo
+done
+
+echo
+echo "timings (wall clock):"
+sed 's/^/  /' "$T"
+echo "  VM boots:"
+sed 's/^/    /' "$VCP_OUT/vm-times"
+echo "  total $(( $(date +%s) - T0 ))s"
+pass=$(grep -c '^ok ' "$R")
+fail=$(grep -c '^not ok ' "$R")
+skip=$(grep -c '^skip ' "$R")
+if [ "$fail" -gt 0 ]; then
+	echo
+	echo "failures:"
+	grep '^not ok ' "$R" | sed 's/^/  /'
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
