@@ -1,16 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The COMP_REGS region (the virtual HDM decoder block) and the CXL device
- * capability reported by VFIO_DEVICE_GET_INFO.
+ * The COMP_REGS region (the virtual HDM decoder block), the sealed component
+ * register BAR, and the CXL device capability reported by
+ * VFIO_DEVICE_GET_INFO.
  *
  * Copyright (C) 2026 The vfio-cxl-pci authors
  */
 #include <linux/cleanup.h>
+#include <linux/io.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "vfio_cxl.h"
 #include "../include/uapi/linux/vfio_cxl.h"
+
+/**
+ * DOC: component register BAR
+ *
+ * The BAR that holds the 64 KiB component register block is reported at its
+ * real size. Its VFIO_REGION_INFO_CAP_SPARSE_MMAP lists only the parts
+ * before and after the block (widened to pages), and mmap() of anything that
+ * overlaps the block fails with -EINVAL. Accesses through the device fd that
+ * fall in the block never reach the device as writes:
+ *
+ * - inside the COMP_REGS window (block offset 0x1000 up to the end of the HDM
+ *   Decoder Capability) they are served by the same virtual view as the
+ *   COMP_REGS region;
+ * - elsewhere in the block, reads come from the device and writes are
+ *   dropped.
+ *
+ * VFIO_DEVICE_IOEVENTFD into the block is refused with -EINVAL.
+ */
 
 static ssize_t comp_regs_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 			    size_t count, loff_t *ppos, bool iswrite)
@@ -200,3 +221,267 @@ int vfio_cxl_get_info_cap(struct vfio_cxl_device *cdev,
 	info.flags |= VFIO_DEVICE_FLAGS_CXL | VFIO_DEVICE_FLAGS_CAPS;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
+
+/* ----- the component register BAR ----- */
+
+/**
+ * vfio_cxl_comp_bar_region_info() - VFIO_DEVICE_GET_REGION_INFO for the
+ * component register BAR
+ * @cdev: a device with CXL passthrough active
+ * @info: the reply; @info->index is the component BAR
+ * @caps: capability chain being built
+ *
+ * Fills in the real BAR size, READ | WRITE, and, when the BAR can be mapped,
+ * a sparse-mmap capability without the component block; MMAP is set only if
+ * some area remains. Also adds the MSI-X mappable capability when the MSI-X
+ * table shares the BAR, as vfio-pci-core does.
+ *
+ * Context: ioctl; process context.
+ * Return: 0 or -ENOMEM.
+ */
+int vfio_cxl_comp_bar_region_info(struct vfio_cxl_device *cdev,
+				  struct vfio_region_info *info,
+				  struct vfio_info_cap *caps)
+{
+	struct vfio_pci_core_device *vdev = &cdev->core;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	struct vfio_cxl_bar_area areas[2];
+	unsigned int i, n;
+	size_t size;
+	int ret;
+
+	info->offset = VFIO_PCI_INDEX_TO_OFFSET(info->index);
+	info->size = pci_resource_len(vdev->pdev, info->index);
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	if (!vdev->bar_mmap_supported[info->index])
+		return 0;
+
+	n = vfio_cxl_comp_bar_areas(info->size, cdev->hw.comp_off, PAGE_SIZE, areas);
+	size = struct_size(sparse, areas, n);
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = n;
+	for (i = 0; i < n; i++) {
+		sparse->areas[i].offset = areas[i].offset;
+		sparse->areas[i].size = areas[i].size;
+	}
+	ret = vfio_info_add_capability(caps, &sparse->header, size);
+	kfree(sparse);
+	if (ret)
+		return ret;
+	if (n)
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	if (info->index == vdev->msix_bar) {
+		struct vfio_info_cap_header msix = {
+			.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+			.version = 1,
+		};
+
+		ret = vfio_info_add_capability(caps, &msix, sizeof(msix));
+	}
+	return ret;
+}
+
+static u32 comp_hw_read(void *ctx, u32 off, u32 width)
+{
+	void __iomem *io = ((struct vfio_cxl_device *)ctx)->hw.comp + off;
+
+	switch (width) {
+	case 1:
+		return readb(io);
+	case 2:
+		return readw(io);
+	default:
+		return readl(io);
+	}
+}
+
+/* One naturally aligned access of 1, 2 or 4 bytes inside the block. */
+static int comp_block_access(struct vfio_cxl_device *cdev, u32 off, u32 width,
+			     u32 *val, bool iswrite)
+{
+	struct vfio_pci_core_device *vdev = &cdev->core;
+	const struct vfio_cxl_comp_hw hw = { .read = comp_hw_read, .ctx = cdev };
+
+	guard(rwsem_read)(&vdev->memory_lock);
+	if (!iswrite && (vdev->pm_runtime_engaged || !vfio_cxl_memory_enabled(vdev)))
+		return -EIO;
+	guard(mutex)(&cdev->hdm_lock);
+	return vfio_cxl_comp_block_rw(cdev->hdm, &hw, off, width, val, iswrite);
+}
+
+static ssize_t comp_block_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			     size_t count, u32 off, bool iswrite)
+{
+	size_t done = 0;
+	u32 width, val;
+	int ret;
+
+	while (done < count) {
+		u32 pos = off + done;
+		size_t left = count - done;
+
+		width = (pos % 4 == 0 && left >= 4) ? 4 : (pos % 2 == 0 && left >= 2) ? 2 : 1;
+		val = 0;
+		if (iswrite && copy_from_user(&val, buf + done, width))
+			return done ? done : -EFAULT;
+		if (iswrite)
+			val = le32_to_cpu((__force __le32)val);
+		ret = comp_block_access(cdev, pos, width, &val, iswrite);
+		if (ret)
+			return done ? done : ret;
+		if (!iswrite) {
+			__le32 le = cpu_to_le32(val);
+
+			if (copy_to_user(buf + done, &le, width))
+				return done ? done : -EFAULT;
+		}
+		done += width;
+	}
+	return done;
+}
+
+/**
+ * vfio_cxl_comp_bar_rw() - read or write the component register BAR
+ * through the device fd
+ * @cdev: a device with CXL passthrough active
+ * @buf: user buffer
+ * @count: bytes
+ * @ppos: file position, inside the component BAR's region
+ * @iswrite: true for a write
+ *
+ * Parts of the access outside the component block go to vfio-pci-core;
+ * the part inside is routed as the DOC section above says, in naturally
+ * aligned pieces of at most 4 bytes.
+ *
+ * Context: read/write; process context.
+ * Return: bytes done, or -EINVAL (a narrow write into the COMP_REGS window),
+ * -EIO (memory decode off), -EFAULT, or an error of vfio-pci-core.
+ */
+ssize_t vfio_cxl_comp_bar_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			     size_t count, loff_t *ppos, bool iswrite)
+{
+	struct vfio_device *core_vdev = &cdev->core.vdev;
+	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK, base = *ppos - pos;
+	u64 bstart = cdev->hw.comp_off, bend = bstart + CXL_COMPONENT_BLOCK_SIZE;
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	while (done < count) {
+		u64 at = pos + done;
+		size_t n = count - done;
+		loff_t p = base + at;
+
+		if (at < bstart || at >= bend) {
+			if (at < bstart)
+				n = min_t(u64, n, bstart - at);
+			ret = iswrite ? vfio_pci_core_write(core_vdev, buf + done, n, &p) :
+					vfio_pci_core_read(core_vdev, buf + done, n, &p);
+		} else {
+			n = min_t(u64, n, bend - at);
+			ret = comp_block_rw(cdev, buf + done, n, at - bstart, iswrite);
+		}
+		if (ret <= 0)
+			break;
+		done += ret;
+		if (ret < n)
+			break;
+	}
+	if (!done)
+		return ret;
+	*ppos += done;
+	return done;
+}
+
+/**
+ * vfio_cxl_comp_bar_mmap_allowed() - may this mmap of the component BAR go on
+ * @cdev: a device with CXL passthrough active
+ * @vma: the mapping requested on the component BAR's region
+ *
+ * Return: false if the mapping overlaps the component block (widened to
+ * pages): such a mapping would reach the HDM decoders.
+ */
+bool vfio_cxl_comp_bar_mmap_allowed(struct vfio_cxl_device *cdev,
+				    struct vm_area_struct *vma)
+{
+	u64 start = (u64)(vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) << PAGE_SHIFT;
+
+	return !vfio_cxl_comp_bar_overlaps(cdev->hw.comp_off, PAGE_SIZE, start,
+					   vma->vm_end - vma->vm_start);
+}
+
+/**
+ * vfio_cxl_ioeventfd_allowed() - may this ioeventfd be registered
+ * @cdev: a device with CXL passthrough active
+ * @arg: the user's &struct vfio_device_ioeventfd
+ *
+ * An ioeventfd writes to the BAR directly from the kernel; one inside the
+ * component block would bypass the virtual view.
+ *
+ * Context: ioctl; process context.
+ * Return: 0 if allowed, -EINVAL if it targets the component block, -EFAULT.
+ */
+int vfio_cxl_ioeventfd_allowed(struct vfio_cxl_device *cdev,
+			       struct vfio_device_ioeventfd __user *arg)
+{
+	struct vfio_device_ioeventfd ev;
+	u64 pos;
+
+	if (copy_from_user(&ev, arg, offsetofend(struct vfio_device_ioeventfd, fd)))
+		return -EFAULT;
+	if (VFIO_PCI_OFFSET_TO_INDEX(ev.offset) != cdev->hw.comp_bar)
+		return 0;
+	pos = ev.offset & VFIO_PCI_OFFSET_MASK;
+	if (vfio_cxl_comp_bar_overlaps(cdev->hw.comp_off, 1, pos,
+				       ev.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK))
+		return -EINVAL;
+	return 0;
+}
+
+#ifndef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
+/**
+ * vfio_cxl_ioctl_get_region_info() - VFIO_DEVICE_GET_REGION_INFO for the
+ * component BAR on kernels where the ioctl still goes through ->ioctl
+ * @cdev: a device with CXL passthrough active
+ * @arg: the user's &struct vfio_region_info, for the component BAR
+ *
+ * Copies the reply out the way the vfio core does on newer kernels: the
+ * capabilities when argsz has room for them, else the size needed.
+ *
+ * Context: ioctl; process context.
+ * Return: 0, -EINVAL (argsz too small), -EFAULT or -ENOMEM.
+ */
+int vfio_cxl_ioctl_get_region_info(struct vfio_cxl_device *cdev,
+				   struct vfio_region_info __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = {};
+	struct vfio_region_info info;
+	int ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ret = vfio_cxl_comp_bar_region_info(cdev, &info, &caps);
+	if (!ret && caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + 1, caps.buf, caps.size))
+				ret = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+	}
+	kfree(caps.buf);
+	if (!ret && copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+	return ret;
+}
+#endif

@@ -501,3 +501,60 @@ int vfio_cxl_comp_block_rw(struct vfio_cxl_hdm_emu *emu,
 	*val = width == 4 ? dw : dw & ((1u << (8 * width)) - 1);
 	return 0;
 }
+
+/* The component block widened to whole pages: what must never be mapped. */
+static void comp_block_pages(u64 comp_off, u64 page_size, u64 *start, u64 *end)
+{
+	*start = comp_off & ~(page_size - 1);
+	*end = (comp_off + CXL_COMPONENT_BLOCK_SIZE + page_size - 1) & ~(page_size - 1);
+}
+
+/**
+ * vfio_cxl_comp_bar_areas() - the mmappable parts of the component BAR
+ * @bar_len: BAR size in bytes
+ * @comp_off: offset of the 64 KiB component block in the BAR
+ * @page_size: the host page size (a power of two)
+ * @areas: filled with up to two areas: before and after the block
+ *
+ * The whole component block, widened to page boundaries, is left out, so no
+ * mapping of the BAR can reach the HDM decoders (v2 UAPI, uapi doc 3.4).
+ *
+ * Return: the number of non-empty areas, 0 to 2.
+ */
+unsigned int vfio_cxl_comp_bar_areas(u64 bar_len, u64 comp_off, u64 page_size,
+				     struct vfio_cxl_bar_area areas[2])
+{
+	unsigned int n = 0;
+	u64 start, end;
+
+	comp_block_pages(comp_off, page_size, &start, &end);
+	if (start > 0) {
+		areas[n].offset = 0;
+		areas[n].size = start;
+		n++;
+	}
+	if (end < bar_len) {
+		areas[n].offset = end;
+		areas[n].size = bar_len - end;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * vfio_cxl_comp_bar_overlaps() - does a BAR range touch the component block
+ * @comp_off: offset of the 64 KiB component block in the BAR
+ * @page_size: the host page size, or 1 for a byte-exact test
+ * @start: first byte of the range
+ * @len: bytes in the range
+ *
+ * Return: true if [@start, @start + @len) overlaps the block widened to
+ * @page_size boundaries.
+ */
+bool vfio_cxl_comp_bar_overlaps(u64 comp_off, u64 page_size, u64 start, u64 len)
+{
+	u64 bstart, bend;
+
+	comp_block_pages(comp_off, page_size, &bstart, &bend);
+	return len && start < bend && start + len > bstart;
+}

@@ -86,6 +86,16 @@ struct vfio_cxl_comp_hw {
 	void *ctx;
 };
 
+/**
+ * struct vfio_cxl_bar_area - a part of the component BAR that may be mmapped
+ * @offset: byte offset in the BAR
+ * @size: bytes
+ */
+struct vfio_cxl_bar_area {
+	u64 offset;
+	u64 size;
+};
+
 int vfio_cxl_hdm_decoder_count(u32 hdm_cap);
 int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 		       struct vfio_cxl_hdm_geom *geom);
@@ -102,5 +112,9 @@ bool vfio_cxl_hdm_decoder_valid(const struct vfio_cxl_hdm_emu *emu,
 int vfio_cxl_comp_block_rw(struct vfio_cxl_hdm_emu *emu,
 			   const struct vfio_cxl_comp_hw *hw, u32 off,
 			   u32 width, u32 *val, bool write);
+
+unsigned int vfio_cxl_comp_bar_areas(u64 bar_len, u64 comp_off, u64 page_size,
+				     struct vfio_cxl_bar_area areas[2]);
+bool vfio_cxl_comp_bar_overlaps(u64 comp_off, u64 page_size, u64 start, u64 len);
 
 #endif /* VFIO_CXL_HDM_EMU_H */

@@ -142,6 +142,23 @@ static long vfio_cxl_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return vfio_cxl_get_info_cap(cdev, (void __user *)arg);
+#ifndef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
+	case VFIO_DEVICE_GET_REGION_INFO: {
+		struct vfio_region_info __user *uinfo = (void __user *)arg;
+		u32 index;
+
+		if (get_user(index, &uinfo->index))
+			return -EFAULT;
+		if (index == cdev->hw.comp_bar)
+			return vfio_cxl_ioctl_get_region_info(cdev, uinfo);
+		break;
+	}
+#endif
+	case VFIO_DEVICE_IOEVENTFD:
+		ret = vfio_cxl_ioeventfd_allowed(cdev, (void __user *)arg);
+		if (ret)
+			return ret;
+		break;
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 		/* no window between the core's zap of the BARs and the reset */
@@ -151,6 +168,49 @@ static long vfio_cxl_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return ret;
 	}
 	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
+}
+
+#ifdef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
+static int vfio_cxl_get_region_info_caps(struct vfio_device *core_vdev,
+					 struct vfio_region_info *info,
+					 struct vfio_info_cap *caps)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	if (info->index == cdev->hw.comp_bar)
+		return vfio_cxl_comp_bar_region_info(cdev, info, caps);
+	return vfio_pci_ioctl_get_region_info(core_vdev, info, caps);
+}
+#endif
+
+static ssize_t vfio_cxl_read(struct vfio_device *core_vdev, char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == cdev->hw.comp_bar)
+		return vfio_cxl_comp_bar_rw(cdev, buf, count, ppos, false);
+	return vfio_pci_core_read(core_vdev, buf, count, ppos);
+}
+
+static ssize_t vfio_cxl_write(struct vfio_device *core_vdev, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == cdev->hw.comp_bar)
+		return vfio_cxl_comp_bar_rw(cdev, (char __user *)buf, count, ppos, true);
+	return vfio_pci_core_write(core_vdev, buf, count, ppos);
+}
+
+static int vfio_cxl_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+
+	if (index == cdev->hw.comp_bar && !vfio_cxl_comp_bar_mmap_allowed(cdev, vma))
+		return -EINVAL;
+	return vfio_pci_core_mmap(core_vdev, vma);
 }
 
 static void vfio_cxl_request(struct vfio_device *core_vdev, unsigned int count)
@@ -170,16 +230,16 @@ static const struct vfio_device_ops vfio_cxl_ops = {
 	.close_device	= vfio_cxl_close_device,
 	.ioctl		= vfio_cxl_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
-	.read		= vfio_pci_core_read,
-	.write		= vfio_pci_core_write,
-	.mmap		= vfio_pci_core_mmap,
+	.read		= vfio_cxl_read,
+	.write		= vfio_cxl_write,
+	.mmap		= vfio_cxl_mmap,
 	.request	= vfio_cxl_request,
 	.match		= vfio_pci_core_match,
 #ifdef VFIO_CXL_HAVE_MATCH_TOKEN_UUID
 	.match_token_uuid = vfio_pci_core_match_token_uuid,
 #endif
 #ifdef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS
-	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+	.get_region_info_caps = vfio_cxl_get_region_info_caps,
 #endif
 	.bind_iommufd	= vfio_iommufd_physical_bind,
 	.unbind_iommufd	= vfio_iommufd_physical_unbind,

@@ -160,5 +160,16 @@ void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev);
 int vfio_cxl_comp_regs_register(struct vfio_cxl_device *cdev);
 int vfio_cxl_get_info_cap(struct vfio_cxl_device *cdev,
 			  struct vfio_device_info __user *arg);
+int vfio_cxl_comp_bar_region_info(struct vfio_cxl_device *cdev,
+				  struct vfio_region_info *info,
+				  struct vfio_info_cap *caps);
+ssize_t vfio_cxl_comp_bar_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			     size_t count, loff_t *ppos, bool iswrite);
+bool vfio_cxl_comp_bar_mmap_allowed(struct vfio_cxl_device *cdev,
+				    struct vm_area_struct *vma);
+int vfio_cxl_ioeventfd_allowed(struct vfio_cxl_device *cdev,
+			       struct vfio_device_ioeventfd __user *arg);
+int vfio_cxl_ioctl_get_region_info(struct vfio_cxl_device *cdev,
+				   struct vfio_region_info __user *arg);
 
 #endif /* VFIO_CXL_H */

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite, from a fresh Debian 12 machine: installs what it needs
-# (apt), then runs the static checks, the user-space unit tests, the build and
+# (apt), then runs the static checks, the user-space unit tests and fuzzers
+# (at least one million executions each), the build and
 # dkms matrix over every supported kernel series (and the 6.1 refusal), and
 # the VM suites on every series. Every check prints one line; the last line
 # is "N passed, N failed, N skipped". Exit status 1 if anything failed.
@@ -29,6 +30,7 @@ phase setup "$VCP_ROOT/tests/env/host-packages.sh"
 phase setup-trixie "$VCP_ROOT/tests/env/trixie-root.sh"
 phase lint "$VCP_ROOT/tests/lint.sh"
 phase unit "$VCP_ROOT/tests/unit/run.sh"
+phase fuzz "$VCP_ROOT/tests/fuzz/run.sh"
 phase build-matrix "$VCP_ROOT/tests/build-matrix.sh" $SERIES
 for s in $SERIES; do
 	phase "vm-$s" "$VCP_ROOT/tests/vm/vm.sh" "$s" basic,demo

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -363,6 +365,374 @@ TEST_F(cxl, comp_regs_no_mmap)
 
 	EXPECT_EQ(MAP_FAILED, m);
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/* ----- COMP_REGS writes: the virtual HDM decoders (issue: HDM emulation) ----- */
+
+#define H_COMMIT	(1u << 9)
+#define H_COMMITTED	(1u << 10)
+#define H_ERR		(1u << 11)
+#define H_LOCK		(1u << 8)
+
+static uint32_t dreg(FIXTURE_DATA(cxl) *self, int n, uint32_t r)
+{
+	return self->hdm_off + 0x10 + 0x20 * n + r;
+}
+
+static uint32_t crd(FIXTURE_DATA(cxl) *self, uint32_t off)
+{
+	uint32_t v = 0xdeadbeef;
+
+	if (vcp_comp_read(&self->d, off, &v))
+		return 0xdeadbeef;
+	return v;
+}
+
+static int cwr(FIXTURE_DATA(cxl) *self, uint32_t off, uint32_t v)
+{
+	return vcp_comp_write(&self->d, off, v);
+}
+
+/* v2 path: unlock the firmware-committed decoder 0, then uncommit it */
+static void free_decoder0(FIXTURE_DATA(cxl) *self)
+{
+	uint32_t c = crd(self, dreg(self, 0, 0x10));
+
+	cwr(self, dreg(self, 0, 0x10), c & ~H_LOCK);
+	cwr(self, dreg(self, 0, 0x10), 0);
+}
+
+TEST_F(cxl, hdm_commit_fsm)
+{
+	uint32_t ctrl = dreg(self, 0, 0x10), c0 = crd(self, ctrl);
+
+	ASSERT_TRUE(c0 & H_COMMITTED);
+	if (c0 & H_LOCK) {
+		/* a locked decoder ignores de-commit */
+		ASSERT_EQ(0, cwr(self, ctrl, (c0 | H_LOCK) & ~H_COMMIT));
+		EXPECT_EQ(c0, crd(self, ctrl));
+		/* v2: clearing LOCK unlocks, the decoder stays committed */
+		ASSERT_EQ(0, cwr(self, ctrl, c0 & ~H_LOCK));
+		EXPECT_EQ(c0 & ~H_LOCK, crd(self, ctrl));
+	}
+	ASSERT_EQ(0, cwr(self, ctrl, 0));
+	EXPECT_EQ(0, crd(self, ctrl) & (H_COMMIT | H_COMMITTED | H_ERR));
+	/* invalid: size 0 */
+	cwr(self, dreg(self, 0, 0x8), 0);
+	cwr(self, dreg(self, 0, 0xc), 0);
+	ASSERT_EQ(0, cwr(self, ctrl, H_COMMIT));
+	EXPECT_EQ(H_ERR, crd(self, ctrl) & (H_COMMITTED | H_ERR));
+	cwr(self, ctrl, 0);
+	EXPECT_EQ(0, crd(self, ctrl) & H_ERR);
+	/* valid: the whole DPA at a 256 MiB aligned guest physical address */
+	cwr(self, dreg(self, 0, 0x0), 0x40000000);
+	cwr(self, dreg(self, 0, 0x4), 0x1);
+	cwr(self, dreg(self, 0, 0x8), (uint32_t)self->dpa_size);
+	cwr(self, dreg(self, 0, 0xc), self->dpa_size >> 32);
+	ASSERT_EQ(0, cwr(self, ctrl, H_COMMIT));
+	EXPECT_EQ(H_COMMITTED, crd(self, ctrl) & (H_COMMITTED | H_ERR));
+	/* too large: more than the device memory */
+	cwr(self, ctrl, 0);
+	cwr(self, dreg(self, 0, 0xc), 1);
+	cwr(self, ctrl, H_COMMIT);
+	EXPECT_EQ(H_ERR, crd(self, ctrl) & (H_COMMITTED | H_ERR));
+	/* decoder 1 cannot commit while decoder 0 is not committed */
+	cwr(self, ctrl, 0);
+	if (self->hdm_count > 1) {
+		cwr(self, dreg(self, 1, 0x8), 0x10000000);
+		cwr(self, dreg(self, 1, 0x10), H_COMMIT);
+		EXPECT_EQ(H_ERR, crd(self, dreg(self, 1, 0x10)) & (H_COMMITTED | H_ERR));
+	}
+}
+
+TEST_F(cxl, hdm_lock_on_commit)
+{
+	uint32_t ctrl = dreg(self, 0, 0x10);
+
+	free_decoder0(self);
+	cwr(self, dreg(self, 0, 0x0), 0x80000000);
+	cwr(self, dreg(self, 0, 0x8), (uint32_t)self->dpa_size);
+	cwr(self, dreg(self, 0, 0xc), self->dpa_size >> 32);
+	ASSERT_EQ(0, cwr(self, ctrl, H_COMMIT | H_LOCK));
+	EXPECT_EQ(H_COMMIT | H_COMMITTED | H_LOCK,
+		  crd(self, ctrl) & (H_COMMIT | H_COMMITTED | H_LOCK | H_ERR));
+	ASSERT_EQ(0, cwr(self, ctrl, 0));
+	EXPECT_EQ(H_COMMIT | H_COMMITTED | H_LOCK,
+		  crd(self, ctrl) & (H_COMMIT | H_COMMITTED | H_LOCK | H_ERR));
+	cwr(self, dreg(self, 0, 0x0), 0x90000000);
+	EXPECT_EQ(0x80000000, crd(self, dreg(self, 0, 0x0)));
+}
+
+TEST_F(cxl, hdm_base_write_absorbed_when_locked)
+{
+	uint32_t c0 = crd(self, dreg(self, 0, 0x10));
+
+	if (!(c0 & H_LOCK))
+		SKIP(return, "firmware did not lock decoder 0");
+	cwr(self, dreg(self, 0, 0x0), 0x70000000);
+	cwr(self, dreg(self, 0, 0x4), 0x7);
+	cwr(self, dreg(self, 0, 0x8), 0x20000000);
+	EXPECT_EQ(0, crd(self, dreg(self, 0, 0x0)));
+	EXPECT_EQ(0, crd(self, dreg(self, 0, 0x4)));
+	EXPECT_EQ((uint32_t)self->dpa_size, crd(self, dreg(self, 0, 0x8)));
+}
+
+TEST_F(cxl, hdm_base_shadow_roundtrip)
+{
+	if (self->hdm_count < 2)
+		SKIP(return, "one decoder");
+	cwr(self, dreg(self, 1, 0x0), 0xffffffff);
+	cwr(self, dreg(self, 1, 0x4), 0xffffffff);
+	cwr(self, dreg(self, 1, 0x8), 0x1fffffff);
+	cwr(self, dreg(self, 1, 0xc), 0x2);
+	EXPECT_EQ(0xf0000000, crd(self, dreg(self, 1, 0x0)));
+	EXPECT_EQ(0xffffffff, crd(self, dreg(self, 1, 0x4)));
+	EXPECT_EQ(0x10000000, crd(self, dreg(self, 1, 0x8)));
+	EXPECT_EQ(0x2, crd(self, dreg(self, 1, 0xc)));
+	/* DPA skip is read-only for a passthrough endpoint */
+	cwr(self, dreg(self, 1, 0x14), 0x10000000);
+	EXPECT_EQ(0, crd(self, dreg(self, 1, 0x14)));
+}
+
+TEST_F(cxl, comp_regs_read_only_and_reserved)
+{
+	uint32_t off, before[64], cap = crd(self, self->hdm_off), g;
+
+	for (off = 0; off < self->hdm_off && off / 4 < 64; off += 4)
+		before[off / 4] = crd(self, off);
+	for (off = 0; off < self->hdm_off && off / 4 < 64; off += 4)
+		ASSERT_EQ(0, cwr(self, off, 0xffffffff));
+	for (off = 0; off < self->hdm_off && off / 4 < 64; off += 4)
+		EXPECT_EQ(before[off / 4], crd(self, off)) TH_LOG("offset %#x", off);
+	cwr(self, self->hdm_off, 0);
+	EXPECT_EQ(cap, crd(self, self->hdm_off));
+	cwr(self, self->hdm_off + 8, 0xffffffff);
+	EXPECT_EQ(0, crd(self, self->hdm_off + 8));
+	cwr(self, self->hdm_off + 4, 0xffffffff);
+	g = crd(self, self->hdm_off + 4);
+	EXPECT_EQ((cap & (1u << 10)) ? 3u : 2u, g);
+	/* nothing past the last decoder */
+	EXPECT_EQ(-EINVAL, cwr(self, self->comp_size, 0));
+}
+
+/* The VMM's view survives device resets in one open ... */
+TEST_F(cxl, hdm_view_survives_reset)
+{
+	uint32_t ctrl = dreg(self, 0, 0x10), c0 = crd(self, ctrl);
+	int i;
+
+	cwr(self, ctrl, c0 & ~H_LOCK);
+	cwr(self, dreg(self, 0, 0x0), 0x50000000);
+	cwr(self, dreg(self, 0, 0x4), 0x2);
+	for (i = 0; i < 20; i++) {
+		int ret = ioctl(self->d.fd, VFIO_DEVICE_RESET);
+
+		if (ret && errno == EAGAIN)
+			continue;
+		ASSERT_EQ(0, ret);
+		break;
+	}
+	EXPECT_EQ(0x50000000, crd(self, dreg(self, 0, 0x0)));
+	EXPECT_EQ(0x2, crd(self, dreg(self, 0, 0x4)));
+	EXPECT_EQ(c0 & ~H_LOCK, crd(self, ctrl));
+}
+
+/* ... and starts afresh at the next open */
+TEST_F(cxl, hdm_view_fresh_at_open)
+{
+	uint32_t ctrl = dreg(self, 0, 0x10), c0 = crd(self, ctrl);
+
+	cwr(self, ctrl, c0 & ~H_LOCK);
+	cwr(self, dreg(self, 0, 0x0), 0x50000000);
+	cwr(self, ctrl, 0);
+	vcp_close(&self->d);
+	ASSERT_EQ(0, vcp_open(&self->d, env_bdf()));
+	EXPECT_EQ(c0, crd(self, ctrl));
+	EXPECT_EQ(0, crd(self, dreg(self, 0, 0x0)));
+}
+
+/* ----- the sealed component register BAR ----- */
+
+static uint64_t bar_len(unsigned int bar)
+{
+	char path[128], line[256];
+	uint64_t start = 0, end = 0;
+	FILE *f;
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", env_bdf());
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	for (i = 0; i <= bar && fgets(line, sizeof(line), f); i++)
+		sscanf(line, "%lx %lx", &start, &end);
+	fclose(f);
+	return end ? end - start + 1 : 0;
+}
+
+TEST_F(cxl, comp_bar_sparse_mmap)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	const struct vfio_region_info_cap_sparse_mmap *sp;
+	struct vfio_region_info small = { .argsz = sizeof(small), .index = c->hdm_regs_bar_index };
+	uint64_t pg = sysconf(_SC_PAGESIZE), blk = c->hdm_regs_offset - 0x1000;
+	uint64_t bstart = blk & ~(pg - 1), bend = (blk + 0x10000 + pg - 1) & ~(pg - 1), sum = 0;
+	struct vcp_region r;
+	unsigned int i;
+
+	ASSERT_EQ(0, ioctl(self->d.fd, VFIO_DEVICE_GET_REGION_INFO, &small));
+	EXPECT_GT(small.argsz, sizeof(small)) TH_LOG("the capabilities need more room");
+	EXPECT_TRUE(small.flags & VFIO_REGION_INFO_FLAG_CAPS);
+	ASSERT_EQ(0, vcp_region(&self->d, c->hdm_regs_bar_index, &r));
+	EXPECT_EQ(bar_len(c->hdm_regs_bar_index), r.info.size);
+	EXPECT_TRUE(r.info.flags & VFIO_REGION_INFO_FLAG_READ);
+	EXPECT_TRUE(r.info.flags & VFIO_REGION_INFO_FLAG_WRITE);
+	sp = (const void *)vcp_region_cap(&r, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	ASSERT_NE(NULL, sp);
+	EXPECT_LE(sp->nr_areas, 2);
+	EXPECT_EQ(!!sp->nr_areas, !!(r.info.flags & VFIO_REGION_INFO_FLAG_MMAP));
+	for (i = 0; i < sp->nr_areas; i++) {
+		uint64_t o = sp->areas[i].offset, z = sp->areas[i].size;
+		void *m;
+
+		EXPECT_GT(z, 0);
+		EXPECT_EQ(0, o % pg);
+		EXPECT_LE(o + z, r.info.size);
+		EXPECT_TRUE(o + z <= bstart || o >= bend) TH_LOG("area %u overlaps the block", i);
+		m = mmap(NULL, z, PROT_READ, MAP_SHARED, self->d.fd, r.info.offset + o);
+		EXPECT_NE(MAP_FAILED, m);
+		if (m != MAP_FAILED)
+			munmap(m, z);
+		sum += z;
+	}
+	EXPECT_EQ(r.info.size - (bend - bstart), sum);
+	vcp_region_free(&r);
+}
+
+TEST_F(cxl, comp_bar_mmap_blocked)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	uint64_t off = vcp_region_offset(c->hdm_regs_bar_index);
+	uint64_t len = bar_len(c->hdm_regs_bar_index);
+	void *m;
+
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->d.fd, off + (c->hdm_regs_offset & ~4095ULL));
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(EINVAL, errno);
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, self->d.fd, off);
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(cxl, comp_bar_rdwr_split)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	uint64_t bar = vcp_region_offset(c->hdm_regs_bar_index), win = bar + c->hdm_regs_offset;
+	uint64_t blk = bar + c->hdm_regs_offset - 0x1000;
+	uint32_t v, w, q[2];
+	uint16_t h = 0x1234;
+
+	/* inside the COMP_REGS window: the same virtual view */
+	ASSERT_EQ(4, pread(self->d.fd, &v, 4, win));
+	EXPECT_EQ(crd(self, 0), v);
+	ASSERT_EQ(8, pread(self->d.fd, q, 8, win));
+	EXPECT_EQ(crd(self, 0), q[0]);
+	EXPECT_EQ(crd(self, 4), q[1]);
+	if (self->hdm_count > 1) {
+		v = 0x60000000;
+		ASSERT_EQ(4, pwrite(self->d.fd, &v, 4, win + dreg(self, 1, 0)));
+		EXPECT_EQ(0x60000000, crd(self, dreg(self, 1, 0)));
+	}
+	EXPECT_EQ(-1, pwrite(self->d.fd, &h, 2, win + dreg(self, 1, 0)));
+	EXPECT_EQ(EINVAL, errno);
+	/* elsewhere in the block: reads from the device, writes dropped */
+	ASSERT_EQ(4, pread(self->d.fd, &v, 4, blk));
+	w = ~v;
+	EXPECT_EQ(4, pwrite(self->d.fd, &w, 4, blk));
+	ASSERT_EQ(4, pread(self->d.fd, &w, 4, blk));
+	EXPECT_EQ(v, w);
+	ASSERT_EQ(1, pread(self->d.fd, &h, 1, blk + 0x1000 + self->comp_size));
+}
+
+TEST_F(cxl, comp_bar_ioeventfd_blocked)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	struct vfio_device_ioeventfd ev = {
+		.argsz = sizeof(ev),
+		.flags = VFIO_DEVICE_IOEVENTFD_32,
+		.offset = vcp_region_offset(c->hdm_regs_bar_index) + c->hdm_regs_offset +
+			  dreg(self, 0, 0x10),
+		.data = 0,
+	};
+
+	ev.fd = eventfd(0, 0);
+	ASSERT_GE(ev.fd, 0);
+	EXPECT_EQ(-1, ioctl(self->d.fd, VFIO_DEVICE_IOEVENTFD, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	ev.offset = vcp_region_offset(c->hdm_regs_bar_index) + c->hdm_regs_offset - 0x1000;
+	EXPECT_EQ(-1, ioctl(self->d.fd, VFIO_DEVICE_IOEVENTFD, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	close(ev.fd);
+}
+
+static int host_regs(char *buf, size_t len)
+{
+	char cmd[128];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "cxlfw regs %s", env_bdf());
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(buf, 1, len - 1, p);
+	buf[n] = 0;
+	return pclose(p) == 0 && n > 0 ? 0 : -1;
+}
+
+/*
+ * A storm of COMP_REGS and component-BAR writes from the VMM: afterwards the
+ * device's real decoders (read by the host, while the device is still open)
+ * are unchanged and the device memory holds what was written before.
+ */
+TEST_F(cxl, comp_write_storm)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	uint64_t dpa = vcp_region_offset(c->dpa_region_index);
+	uint64_t bar = vcp_region_offset(c->hdm_regs_bar_index);
+	uint64_t blen = bar_len(c->hdm_regs_bar_index);
+	static const size_t widths[] = { 1, 2, 4, 8 };
+	char before[4096], after[4096];
+	size_t plen = 1 << 16;
+	uint8_t *pat = malloc(plen), *chk = malloc(plen);
+	unsigned int i, seed = env_u64("VCP_STORM_SEED") ?: 12345;
+
+	ASSERT_NE(NULL, pat);
+	ASSERT_NE(NULL, chk);
+	ASSERT_EQ(0, host_regs(before, sizeof(before)));
+	for (i = 0; i < plen; i++)
+		pat[i] = (uint8_t)(i * 31 + 7);
+	ASSERT_EQ((ssize_t)plen, pwrite(self->d.fd, pat, plen, dpa));
+	ASSERT_EQ((ssize_t)plen, pwrite(self->d.fd, pat, plen, dpa + self->dpa_size - plen));
+	srand(seed);
+	for (i = 0; i < 20000; i++) {
+		uint64_t v = (uint64_t)rand() << 32 | rand();
+		size_t w = widths[rand() % 4];
+
+		if (rand() & 1)
+			pwrite(self->d.fd, &v, w, vcp_region_offset(c->comp_regs_region_index) +
+			       (rand() % (self->comp_size + 8)));
+		else
+			pwrite(self->d.fd, &v, w, bar + rand() % blen);
+	}
+	ASSERT_EQ(0, host_regs(after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	ASSERT_EQ((ssize_t)plen, pread(self->d.fd, chk, plen, dpa));
+	EXPECT_EQ(0, memcmp(pat, chk, plen));
+	ASSERT_EQ((ssize_t)plen, pread(self->d.fd, chk, plen, dpa + self->dpa_size - plen));
+	EXPECT_EQ(0, memcmp(pat, chk, plen));
+	free(pat);
+	free(chk);
 }
 
 FIXTURE(plain) {

@@ -475,4 +475,43 @@ TEST_F(hdm, component_block_routing)
 	EXPECT_EQ(0, hw_writes);
 }
 
+TEST(comp_bar_sparse_areas)
+{
+	struct vfio_cxl_bar_area a[2];
+
+	/* QEMU's cxl-type3: the block is the whole 64 KiB BAR */
+	EXPECT_EQ(0, vfio_cxl_comp_bar_areas(0x10000, 0, 4096, a));
+	/* block at the start */
+	ASSERT_EQ(1, vfio_cxl_comp_bar_areas(0x100000, 0, 4096, a));
+	EXPECT_EQ(0x10000, a[0].offset);
+	EXPECT_EQ(0xf0000, a[0].size);
+	/* block at the end */
+	ASSERT_EQ(1, vfio_cxl_comp_bar_areas(0x100000, 0xf0000, 4096, a));
+	EXPECT_EQ(0, a[0].offset);
+	EXPECT_EQ(0xf0000, a[0].size);
+	/* block in the middle */
+	ASSERT_EQ(2, vfio_cxl_comp_bar_areas(0x100000, 0x40000, 4096, a));
+	EXPECT_EQ(0, a[0].offset);
+	EXPECT_EQ(0x40000, a[0].size);
+	EXPECT_EQ(0x50000, a[1].offset);
+	EXPECT_EQ(0xb0000, a[1].size);
+	/* 64 KiB pages: a block not on a 64 KiB boundary widens both ways */
+	ASSERT_EQ(2, vfio_cxl_comp_bar_areas(0x100000, 0x48000, 0x10000, a));
+	EXPECT_EQ(0x40000, a[0].size);
+	EXPECT_EQ(0x60000, a[1].offset);
+	EXPECT_EQ(0xa0000, a[1].size);
+}
+
+TEST(comp_bar_overlap)
+{
+	EXPECT_TRUE(vfio_cxl_comp_bar_overlaps(0x40000, 4096, 0, 0x41000));
+	EXPECT_FALSE(vfio_cxl_comp_bar_overlaps(0x40000, 4096, 0, 0x40000));
+	EXPECT_TRUE(vfio_cxl_comp_bar_overlaps(0x40000, 4096, 0x4f000, 0x1000));
+	EXPECT_FALSE(vfio_cxl_comp_bar_overlaps(0x40000, 4096, 0x50000, 0x1000));
+	EXPECT_FALSE(vfio_cxl_comp_bar_overlaps(0x40000, 4096, 0x3f000, 0));
+	EXPECT_TRUE(vfio_cxl_comp_bar_overlaps(0x48000, 0x10000, 0x40000, 0x1000));
+	EXPECT_TRUE(vfio_cxl_comp_bar_overlaps(0x40000, 1, 0x4ffff, 1));
+	EXPECT_FALSE(vfio_cxl_comp_bar_overlaps(0x40000, 1, 0x3fffc, 4));
+}
+
 TEST_HARNESS_MAIN
