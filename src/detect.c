@@ -37,7 +37,8 @@
  *    CEDT, and can be claimed with request_mem_region().
  *
  * Probe then saves what the host must restore after every reset: the
- * committed decoders, the HDM Decoder Global Control and the DVSEC Control.
+ * committed decoders, the HDM Decoder Global Control and the DVSEC Control;
+ * and notes the device's other CXL DVSECs, which the guest sees read-only.
  */
 
 static u32 cm_read(void *ctx, u32 off)
@@ -147,6 +148,23 @@ static void save_decoder(struct vfio_cxl_hw *hw, unsigned int n)
 		  ~(CXL_HDM_CTRL_COMMITTED | CXL_HDM_CTRL_ERR_NOT_COMMITTED);
 }
 
+/* Every CXL DVSEC but the Device DVSEC: read-only to the guest. */
+static void find_other_dvsecs(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
+{
+	u16 pos = 0;
+	u32 hdr1;
+
+	while ((pos = pci_find_next_ext_capability(pdev, pos, PCI_EXT_CAP_ID_DVSEC))) {
+		pci_read_config_dword(pdev, pos + CXL_DVSEC_HEADER1, &hdr1);
+		if (FIELD_GET(CXL_DVSEC_HEADER1_VENDOR, hdr1) != CXL_VENDOR_ID ||
+		    pos == hw->dvsec || hw->nr_ro_dvsec == VFIO_CXL_MAX_RO_DVSECS)
+			continue;
+		hw->ro_dvsec[hw->nr_ro_dvsec].pos = pos;
+		hw->ro_dvsec[hw->nr_ro_dvsec].len = FIELD_GET(CXL_DVSEC_HEADER1_LEN, hdr1);
+		hw->nr_ro_dvsec++;
+	}
+}
+
 static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		       const char **reason)
 {
@@ -160,8 +178,9 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 	}
 	pci_read_config_dword(pdev, hw->dvsec + CXL_DVSEC_HEADER1, &hdr1);
 	hw->dvsec_len = FIELD_GET(CXL_DVSEC_HEADER1_LEN, hdr1);
-	if (hw->dvsec_len < CXL_DVSEC_DEVICE_MIN_LEN) {
-		*reason = "CXL Device DVSEC is too short";
+	if (hw->dvsec_len < CXL_DVSEC_DEVICE_MIN_LEN ||
+	    hw->dvsec_len > VFIO_CXL_DVSEC_MAX_LEN || hw->dvsec_len % 2) {
+		*reason = "CXL Device DVSEC length is not supported";
 		return -EINVAL;
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CAP, &hw->dvsec_cap);
@@ -180,6 +199,7 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		return -EBUSY;
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &hw->dvsec_ctrl);
+	find_other_dvsecs(pdev, hw);
 	return 0;
 }
 

@@ -181,6 +181,33 @@ void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev)
 	dpa_zap(cdev);
 }
 
+/**
+ * vfio_cxl_dpa_clear() - write zeros over the whole device memory
+ * @cdev: the device, decoding the host's programming
+ *
+ * Used between owners (the scrub parameter) and for a guest CXL reset with
+ * CXL_Reset_Mem_Clr_Enable. Clears 1 MiB at a time through the kernel's
+ * write-back mapping, checking each time that the host's decoders are in
+ * place; user mappings are expected to be blocked or gone.
+ *
+ * Context: process context, may sleep; takes @cdev->dpa.lock.
+ * Return: 0, or -EIO if the device stopped decoding the host's programming.
+ */
+int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev)
+{
+	u64 off, size = cdev->hw.dpa_size;
+
+	for (off = 0; off < size; off += SZ_1M) {
+		scoped_guard(mutex, &cdev->dpa.lock) {
+			if (!cdev->dpa.host_ok)
+				return -EIO;
+			memset(cdev->hw.dpa_map + off, 0, min_t(u64, SZ_1M, size - off));
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
 static vm_fault_t dpa_insert(struct vfio_cxl_device *cdev, struct vm_fault *vmf,
 			     unsigned long pfn)
 {

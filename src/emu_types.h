@@ -33,6 +33,9 @@ typedef __u64 u64;
 #define GENMASK(h, l)		((~0UL << (l)) & (~0UL >> (63 - (h))))
 #define FIELD_GET(mask, reg)	(((reg) & (mask)) >> __builtin_ctzll(mask))
 #define FIELD_PREP(mask, val)	(((u64)(val) << __builtin_ctzll(mask)) & (mask))
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 #endif /* VFIO_CXL_EMU_TYPES_H */

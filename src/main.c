@@ -38,6 +38,11 @@ module_param_named(allow_type3, vfio_cxl_allow_type3, bool, 0644);
 MODULE_PARM_DESC(allow_type3,
 		 "Pass CXL Type-3 memory devices (class 0x0502) through as CXL (default: false: plain vfio-pci)");
 
+bool vfio_cxl_scrub;
+module_param_named(scrub, vfio_cxl_scrub, bool, 0644);
+MODULE_PARM_DESC(scrub,
+		 "Write zeros over the device memory when the VFIO user closes the device (default: false)");
+
 bool vfio_cxl_strict_hdm_lock;
 module_param_named(strict_hdm_lock, vfio_cxl_strict_hdm_lock, bool, 0644);
 MODULE_PARM_DESC(strict_hdm_lock,
@@ -78,6 +83,7 @@ static int vfio_cxl_init_dev(struct vfio_device *core_vdev)
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
 	mutex_init(&cdev->hdm_lock);
+	mutex_init(&cdev->dvsec_lock);
 	mutex_init(&cdev->dpa.lock);
 	return vfio_pci_core_init_dev(core_vdev);
 }
@@ -87,6 +93,7 @@ static void vfio_cxl_release_dev(struct vfio_device *core_vdev)
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
 	mutex_destroy(&cdev->dpa.lock);
+	mutex_destroy(&cdev->dvsec_lock);
 	mutex_destroy(&cdev->hdm_lock);
 	vfio_pci_core_release_dev(core_vdev);
 }
@@ -100,7 +107,9 @@ static int vfio_cxl_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
-	ret = vfio_cxl_dpa_register(cdev);
+	ret = vfio_cxl_dvsec_open(cdev);
+	if (!ret)
+		ret = vfio_cxl_dpa_register(cdev);
 	if (!ret)
 		ret = vfio_cxl_comp_regs_register(cdev);
 	if (ret) {
@@ -118,6 +127,8 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 	vfio_pci_core_close_device(core_vdev);
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
+	if (vfio_cxl_scrub && vfio_cxl_dpa_clear(cdev))
+		pci_warn(cdev->core.pdev, "cannot scrub device memory after close\n");
 }
 
 static int vfio_cxl_open_plain(struct vfio_device *core_vdev)
@@ -188,7 +199,11 @@ static ssize_t vfio_cxl_read(struct vfio_device *core_vdev, char __user *buf,
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == cdev->hw.comp_bar)
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return vfio_cxl_config_rw(cdev, buf, count, ppos, false);
+	if (index == cdev->hw.comp_bar)
 		return vfio_cxl_comp_bar_rw(cdev, buf, count, ppos, false);
 	return vfio_pci_core_read(core_vdev, buf, count, ppos);
 }
@@ -198,7 +213,11 @@ static ssize_t vfio_cxl_write(struct vfio_device *core_vdev, const char __user *
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == cdev->hw.comp_bar)
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return vfio_cxl_config_rw(cdev, (char __user *)buf, count, ppos, true);
+	if (index == cdev->hw.comp_bar)
 		return vfio_cxl_comp_bar_rw(cdev, (char __user *)buf, count, ppos, true);
 	return vfio_pci_core_write(core_vdev, buf, count, ppos);
 }

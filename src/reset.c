@@ -207,6 +207,52 @@ void vfio_cxl_reset_done(struct pci_dev *pdev)
 {
 	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
 
-	if (cdev)
-		vfio_cxl_dpa_reset_done(cdev);
+	if (!cdev)
+		return;
+	vfio_cxl_dpa_reset_done(cdev);
+	if (!READ_ONCE(cdev->in_cxl_reset))
+		vfio_cxl_dvsec_device_reset(cdev);
+}
+
+/**
+ * vfio_cxl_guest_cxl_reset() - the guest set Initiate_CXL_Reset
+ * @cdev: a device whose DVSEC Capability has CXL_Reset_Capable
+ *
+ * Runs the reset the guest asked for (CXL r3.1 8.1.3.4, 9.7), with what the
+ * kernel offers for the device: vfio-pci-core's VFIO_DEVICE_RESET path,
+ * which zaps the BAR mappings and resets the function with the best method
+ * the PCI core has for it. The DPA region is zapped and blocked throughout;
+ * the host's decoders are restored by reset_done. If the guest also set
+ * CXL_Reset_Mem_Clr_Enable (on a device that advertises it), device memory is
+ * cleared before the region comes back. The outcome is reported in the
+ * virtual Status2 (CXL_Reset_Complete or CXL_Reset_Error); the virtual DVSEC
+ * is otherwise untouched, as a CXL reset leaves configuration space alone.
+ *
+ * Context: config write; process context; the caller holds no lock.
+ * Return: 0: the config write itself always succeeds.
+ */
+int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
+{
+	bool mem_clr, ok;
+	int ret;
+
+	scoped_guard(mutex, &cdev->dvsec_lock) {
+		mem_clr = vfio_cxl_dvsec_mem_clr(&cdev->dvsec) &&
+			  (cdev->dvsec.cap & CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE);
+		WRITE_ONCE(cdev->in_cxl_reset, true);
+	}
+	vfio_cxl_dpa_block(cdev);
+	ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
+	if (!ret && mem_clr)
+		ret = vfio_cxl_dpa_clear(cdev);
+	scoped_guard(mutex, &cdev->dpa.lock)
+		ok = !ret && cdev->dpa.host_ok;
+	vfio_cxl_dpa_unblock(cdev);
+	scoped_guard(mutex, &cdev->dvsec_lock) {
+		WRITE_ONCE(cdev->in_cxl_reset, false);
+		vfio_cxl_dvsec_reset_result(&cdev->dvsec, ok);
+	}
+	if (!ok)
+		pci_warn(cdev->core.pdev, "guest-initiated CXL reset failed (%d)\n", ret);
+	return 0;
 }

@@ -13,7 +13,10 @@
 
 #include "compat.h"
 #include "cxl_regs.h"
+#include "dvsec_emu.h"
 #include "hdm_emu.h"
+
+#define VFIO_CXL_MAX_RO_DVSECS	8
 
 /**
  * struct vfio_cxl_saved_decoder - one HDM decoder as platform firmware
@@ -53,6 +56,9 @@ struct vfio_cxl_saved_decoder {
  *	read/write (devres)
  * @dvsec_ctrl: DVSEC Control as the host left it (Mem_Enable ...)
  * @hdm_global_ctrl: HDM Decoder Global Control as firmware left it
+ * @ro_dvsec: the device's other CXL DVSECs (Register Locator, GPF, ...):
+ *	config offset and length; read-only to the guest
+ * @nr_ro_dvsec: entries in @ro_dvsec
  * @nr_saved: number of committed decoders saved in @saved (decoders
  *	commit in order, so these are decoders 0 .. @nr_saved - 1)
  * @saved: the committed decoders
@@ -71,6 +77,11 @@ struct vfio_cxl_hw {
 	void *dpa_map;
 	u16 dvsec_ctrl;
 	u32 hdm_global_ctrl;
+	struct {
+		u16 pos;
+		u16 len;
+	} ro_dvsec[VFIO_CXL_MAX_RO_DVSECS];
+	unsigned int nr_ro_dvsec;
 	unsigned int nr_saved;
 	struct vfio_cxl_saved_decoder saved[CXL_HDM_MAX_DECODERS];
 };
@@ -110,6 +121,10 @@ struct vfio_cxl_dpa {
  * @hdm_lock: protects @hdm
  * @hdm: virtual view of the COMP_REGS window, re-created at every open
  * @comp_regs_index: VFIO region index of the COMP_REGS region while open
+ * @dvsec_lock: protects @dvsec and @in_cxl_reset
+ * @dvsec: the guest's view of the CXL Device DVSEC, seeded at every open
+ * @in_cxl_reset: a guest-initiated CXL reset is running: the reset it does
+ *	leaves the virtual DVSEC alone
  * @dpa: the DPA region
  */
 struct vfio_cxl_device {
@@ -119,6 +134,9 @@ struct vfio_cxl_device {
 	struct mutex hdm_lock;	/* protects @hdm */
 	struct vfio_cxl_hdm_emu *hdm;
 	u32 comp_regs_index;
+	struct mutex dvsec_lock;	/* protects @dvsec, @in_cxl_reset */
+	struct vfio_cxl_dvsec_emu dvsec;
+	bool in_cxl_reset;
 	struct vfio_cxl_dpa dpa;
 };
 
@@ -136,6 +154,7 @@ static inline struct vfio_cxl_device *vfio_cxl_from_vdev(struct vfio_device *vde
 /* module parameters (main.c) */
 extern bool vfio_cxl_allow_type3;
 extern bool vfio_cxl_strict_hdm_lock;
+extern bool vfio_cxl_scrub;
 bool vfio_cxl_disabled_for(struct pci_dev *pdev);
 
 /* detect.c */
@@ -146,6 +165,7 @@ int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);
+int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);
 
 /* dpa.c */
 int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev);
@@ -155,6 +175,13 @@ void vfio_cxl_dpa_block_for_reset(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_verify(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev);
+int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev);
+
+/* config.c */
+int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev);
+void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev);
+ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			   size_t count, loff_t *ppos, bool iswrite);
 
 /* comp_regs.c */
 int vfio_cxl_comp_regs_register(struct vfio_cxl_device *cdev);

@@ -735,6 +735,266 @@ TEST_F(cxl, comp_write_storm)
 	free(chk);
 }
 
+/* ----- the virtual CXL Device DVSEC (issue: DVSEC virtualisation) ----- */
+
+/* the device's own config space, read by the host through sysfs */
+static uint32_t hw_cfg(unsigned int off, unsigned int width)
+{
+	char path[128];
+	uint32_t v = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", env_bdf());
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ~0u;
+	if (pread(fd, &v, width, off) != (ssize_t)width)
+		v = ~0u;
+	close(fd);
+	return v;
+}
+
+static uint32_t vcfg(FIXTURE_DATA(cxl) *self, unsigned int off, unsigned int width)
+{
+	uint32_t v = 0;
+
+	if (pread(self->d.fd, &v, width, CFG_OFF(off)) != (ssize_t)width)
+		return ~0u;
+	return v;
+}
+
+static int vcfg_wr(FIXTURE_DATA(cxl) *self, unsigned int off, unsigned int width, uint32_t v)
+{
+	return pwrite(self->d.fd, &v, width, CFG_OFF(off)) == (ssize_t)width ? 0 : -errno;
+}
+
+#define DV_CAP		0x0a
+#define DV_CTRL		0x0c
+#define DV_STATUS	0x0e
+#define DV_CTRL2	0x10
+#define DV_STATUS2	0x12
+#define DV_LOCK		0x14
+#define DV_BASE_HI(n)	(0x20 + 0x10 * (n))
+#define DV_BASE_LO(n)	(0x24 + 0x10 * (n))
+
+static int device_reset(FIXTURE_DATA(cxl) *self)
+{
+	for (int i = 0; i < 50; i++) {
+		if (!ioctl(self->d.fd, VFIO_DEVICE_RESET))
+			return 0;
+		if (errno != EAGAIN)
+			return -errno;
+		usleep(10000);
+	}
+	return -EAGAIN;
+}
+
+/* upstream dvsec_body_read: the body reads as the device's, where it is RO */
+TEST_F(cxl, dvsec_body_read)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t len;
+
+	ASSERT_NE(0, dv);
+	len = vcfg(self, dv + 4, 4) >> 20;
+	EXPECT_EQ(0x1e98, vcfg(self, dv + 4, 2));
+	EXPECT_EQ(0, vcfg(self, dv + 8, 2));
+	EXPECT_GE(len, 0x38);
+	EXPECT_EQ(hw_cfg(dv + 4, 4), vcfg(self, dv + 4, 4));
+	EXPECT_EQ(hw_cfg(dv + DV_CAP, 2), vcfg(self, dv + DV_CAP, 2));
+	EXPECT_EQ(hw_cfg(dv + 0x16, 2), vcfg(self, dv + 0x16, 2));		/* Capability2 */
+	EXPECT_EQ(hw_cfg(dv + 0x18, 4), vcfg(self, dv + 0x18, 4));		/* Range 1 size */
+	EXPECT_EQ(hw_cfg(dv + 0x1c, 4), vcfg(self, dv + 0x1c, 4));
+	if (len >= 0x3a)
+		EXPECT_EQ(hw_cfg(dv + 0x38, 2), vcfg(self, dv + 0x38, 2));	/* Capability3 */
+	/* every width and alignment reads the same bytes */
+	for (unsigned int off = 4; off + 4 <= len; off += 4) {
+		uint32_t d = vcfg(self, dv + off, 4);
+
+		EXPECT_EQ(d & 0xffff, vcfg(self, dv + off, 2)) TH_LOG("%#x", off);
+		EXPECT_EQ(d >> 16, vcfg(self, dv + off + 2, 2)) TH_LOG("%#x", off);
+		for (unsigned int b = 0; b < 4; b++)
+			EXPECT_EQ((d >> (8 * b)) & 0xff, vcfg(self, dv + off + b, 1));
+	}
+	/* an unaligned dword and one that straddles the DVSEC's end */
+	EXPECT_EQ((vcfg(self, dv + 8, 4) >> 24) | (vcfg(self, dv + 0xc, 4) << 8),
+		  vcfg(self, dv + 0xb, 4));
+	EXPECT_EQ((vcfg(self, dv + len - 4, 4) >> 16) | (hw_cfg(dv + len, 2) << 16),
+		  vcfg(self, dv + len - 2, 4));
+}
+
+TEST_F(cxl, dvsec_control_virtual)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t hw = hw_cfg(dv + DV_CTRL, 2), cap = vcfg(self, dv + DV_CAP, 2);
+
+	EXPECT_TRUE(vcfg(self, dv + DV_CTRL, 2) & 0x2) TH_LOG("IO_Enable reads 1");
+	if (vcfg(self, dv + DV_LOCK, 2) & 1)
+		SKIP(return, "CONFIG_LOCK set by firmware");
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL, 2, 0));
+	EXPECT_EQ(0x2, vcfg(self, dv + DV_CTRL, 2)) TH_LOG("Mem_Enable virtual, IO_Enable stays");
+	EXPECT_EQ(hw, hw_cfg(dv + DV_CTRL, 2)) TH_LOG("the device keeps the host's Control");
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL, 2, 0xffff));
+	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL, 2) & ((1u << 13) | (1u << 15)));
+	if (!(cap & 1))
+		EXPECT_EQ(0, vcfg(self, dv + DV_CTRL, 2) & 0xff9) TH_LOG("no cache bits without Cache_Capable");
+	if (!(cap & (1u << 14)))
+		EXPECT_EQ(0, vcfg(self, dv + DV_CTRL, 2) & (1u << 14));
+	EXPECT_TRUE(vcfg(self, dv + DV_CTRL, 2) & 0x4);
+	EXPECT_EQ(hw, hw_cfg(dv + DV_CTRL, 2));
+	/* a byte write to the high byte leaves Mem_Enable alone */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL + 1, 1, 0));
+	EXPECT_TRUE(vcfg(self, dv + DV_CTRL, 2) & 0x4);
+}
+
+TEST_F(cxl, dvsec_status_and_control2)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t cap = vcfg(self, dv + DV_CAP, 2), hw_st = hw_cfg(dv + DV_STATUS, 2);
+	uint32_t hw_c2 = hw_cfg(dv + DV_CTRL2, 2);
+
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_STATUS, 2, 0xffff));
+	EXPECT_EQ(0, vcfg(self, dv + DV_STATUS, 2) & ~(1u << 14)) TH_LOG("RsvdZ");
+	if (!(cap & (1u << 14)))
+		EXPECT_EQ(0, vcfg(self, dv + DV_STATUS, 2));
+	EXPECT_EQ(hw_st, hw_cfg(dv + DV_STATUS, 2));
+	/* Control2: action bits read 0, reserved 15:6 read 0 */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0xffff));
+	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 0xffc6);
+	if (!(cap & 1))
+		EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 1);
+	if (!(cap & (1u << 11)))
+		EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 8);
+	EXPECT_EQ(hw_c2, hw_cfg(dv + DV_CTRL2, 2)) TH_LOG("no WBI or reset reached the device");
+	/* Status2: the reset outcome bits are the driver's, 0 until a CXL reset */
+	EXPECT_EQ(0, vcfg(self, dv + DV_STATUS2, 2) & 0x7ff6);
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_STATUS2, 2, 0xffff));
+	EXPECT_EQ(0, vcfg(self, dv + DV_STATUS2, 2) & 0x6);
+}
+
+/* upstream dvsec_lock_semantics, plus Range Base under CONFIG_LOCK */
+TEST_F(cxl, dvsec_lock_semantics)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t ctrl = vcfg(self, dv + DV_CTRL, 2);
+
+	if (vcfg(self, dv + DV_LOCK, 2) & 1) {
+		EXPECT_EQ(0, vcfg(self, dv + DV_LOCK, 2) & 0xfffe);
+		vcfg_wr(self, dv + DV_CTRL, 2, ctrl ^ 0x4);
+		EXPECT_EQ(ctrl, vcfg(self, dv + DV_CTRL, 2));
+		return;
+	}
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_LOCK, 2, 0xfffe));
+	EXPECT_EQ(0, vcfg(self, dv + DV_LOCK, 2));
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x5));
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_LOCK, 1, 1));
+	EXPECT_EQ(1, vcfg(self, dv + DV_LOCK, 2));
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_LOCK, 2, 0));
+	EXPECT_EQ(1, vcfg(self, dv + DV_LOCK, 2)) TH_LOG("RWO");
+	vcfg_wr(self, dv + DV_CTRL, 2, ctrl ^ 0x4);
+	EXPECT_EQ(ctrl, vcfg(self, dv + DV_CTRL, 2));
+	vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x9);
+	EXPECT_EQ(0x5, vcfg(self, dv + DV_BASE_HI(0), 4));
+	EXPECT_EQ(0, hw_cfg(dv + DV_LOCK, 2) & 1) TH_LOG("the device is not locked");
+	/* a reset of the device unlocks the virtual DVSEC */
+	ASSERT_EQ(0, device_reset(self));
+	EXPECT_EQ(0, vcfg(self, dv + DV_LOCK, 2));
+	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4));
+}
+
+TEST_F(cxl, dvsec_range_base_virtual)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t hwhi = hw_cfg(dv + DV_BASE_HI(0), 4), hwlo = hw_cfg(dv + DV_BASE_LO(0), 4);
+	uint32_t cap = vcfg(self, dv + DV_CAP, 2);
+
+	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4)) TH_LOG("starts at 0, never the host address");
+	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_LO(0), 4));
+	if (vcfg(self, dv + DV_LOCK, 2) & 1)
+		SKIP(return, "CONFIG_LOCK set by firmware");
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x12345678));
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_LO(0), 4, 0xffffffff));
+	EXPECT_EQ(0x12345678, vcfg(self, dv + DV_BASE_HI(0), 4));
+	EXPECT_EQ(0xf0000000, vcfg(self, dv + DV_BASE_LO(0), 4)) TH_LOG("bits 27:0 reserved");
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0) + 1, 1, 0xab));
+	EXPECT_EQ(0x1234ab78, vcfg(self, dv + DV_BASE_HI(0), 4));
+	EXPECT_EQ(hwhi, hw_cfg(dv + DV_BASE_HI(0), 4));
+	EXPECT_EQ(hwlo, hw_cfg(dv + DV_BASE_LO(0), 4));
+	if (((cap >> 4) & 3) < 2) {
+		vcfg_wr(self, dv + DV_BASE_HI(1), 4, 0xffffffff);
+		EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(1), 4)) TH_LOG("one HDM range: range 2 reserved");
+	}
+	/* the view survives nothing but the device's reset and a new open */
+	ASSERT_EQ(0, device_reset(self));
+	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4));
+}
+
+TEST_F(cxl, dvsec_fresh_at_open)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+
+	if (vcfg(self, dv + DV_LOCK, 2) & 1)
+		SKIP(return, "CONFIG_LOCK set by firmware");
+	vcfg_wr(self, dv + DV_CTRL, 2, 0);
+	vcfg_wr(self, dv + DV_LOCK, 2, 1);
+	vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x77);
+	vcp_close(&self->d);
+	ASSERT_EQ(0, vcp_open(&self->d, env_bdf()));
+	EXPECT_EQ(0, vcfg(self, dv + DV_LOCK, 2));
+	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4));
+	EXPECT_EQ((hw_cfg(dv + DV_CTRL, 2) & 0x4) | 0x2, vcfg(self, dv + DV_CTRL, 2) & 0x6);
+}
+
+TEST_F(cxl, other_cxl_dvsecs_read_only)
+{
+	unsigned int rl = find_dvsec(self->d.fd, 8), pos;
+	uint32_t before[16], len;
+
+	ASSERT_NE(0, rl);
+	len = vcfg(self, rl + 4, 4) >> 20;
+	for (pos = 0; pos < len && pos / 4 < 16; pos += 4)
+		before[pos / 4] = hw_cfg(rl + pos, 4);
+	for (pos = 4; pos + 4 <= len; pos += 4)
+		EXPECT_EQ(0, vcfg_wr(self, rl + pos, 4, 0xa5a5a5a5));
+	for (pos = 0; pos < len && pos / 4 < 16; pos += 4) {
+		EXPECT_EQ(before[pos / 4], vcfg(self, rl + pos, 4)) TH_LOG("guest view %#x", pos);
+		EXPECT_EQ(before[pos / 4], hw_cfg(rl + pos, 4)) TH_LOG("device %#x", pos);
+	}
+}
+
+/* A storm of config writes to the CXL DVSECs leaves the device's unchanged. */
+TEST_F(cxl, dvsec_write_storm)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0), lo = dv, hi, pos, i;
+	uint8_t before[0x100], after[0x100];
+	unsigned int seed = env_u64("VCP_STORM_SEED") ?: 4321;
+
+	ASSERT_NE(0, dv);
+	/* the DVSECs sit one after the other from the Device DVSEC on */
+	for (hi = dv, i = 0; i < 4; i++) {
+		unsigned int d = find_dvsec(self->d.fd, (uint16_t[]){ 0, 8, 5, 7 }[i]);
+
+		if (d && d + (vcfg(self, d + 4, 4) >> 20) > hi)
+			hi = d + (vcfg(self, d + 4, 4) >> 20);
+	}
+	ASSERT_LE(hi - lo, sizeof(before));
+	for (pos = lo; pos < hi; pos += 4)
+		*(uint32_t *)&before[pos - lo] = hw_cfg(pos, 4);
+	srand(seed);
+	for (i = 0; i < 20000; i++) {
+		static const unsigned int w[] = { 1, 2, 4 };
+		unsigned int width = w[rand() % 3];
+		uint32_t at = lo + rand() % (hi - lo);
+
+		at &= ~(width - 1);
+		vcfg_wr(self, at, width, (uint32_t)rand() << 1 ^ rand());
+	}
+	for (pos = lo; pos < hi; pos += 4)
+		*(uint32_t *)&after[pos - lo] = hw_cfg(pos, 4);
+	EXPECT_EQ(0, memcmp(before, after, hi - lo)) TH_LOG("the device's DVSECs changed");
+	EXPECT_TRUE(vcfg(self, dv + DV_CTRL, 2) & 0x2);
+}
+
 FIXTURE(plain) {
 	struct vcp_dev d;
 };

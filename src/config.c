@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Config space: the CXL DVSECs a guest sees, routed around vfio-pci-core.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <linux/cleanup.h>
+#include <linux/pci.h>
+#include <linux/uaccess.h>
+#include <linux/unaligned.h>
+
+#include "vfio_cxl.h"
+
+/**
+ * DOC: config space
+ *
+ * vfio-pci-core gives the guest raw access to DVSECs. vfio-cxl-pci catches
+ * config-region accesses in its read and write ops and splits each into
+ * naturally aligned pieces of 1, 2 or 4 bytes, so an access of any size or
+ * alignment, or one that straddles a capability edge, is handled piece by
+ * piece as hardware would:
+ *
+ * - the body of the CXL Device DVSEC (from DVSEC Header 1 to its length) is
+ *   served by the virtual DVSEC (dvsec_emu.c), seeded from the device at
+ *   every open;
+ * - writes to any other CXL DVSEC (Register Locator, GPF, Flex Bus Port, ...)
+ *   are dropped; reads go to vfio-pci-core;
+ * - everything else, including the DVSEC's extended capability header, goes
+ *   to vfio-pci-core unchanged.
+ */
+
+static u16 dvsec_hw_read16(void *ctx, u16 off)
+{
+	struct vfio_cxl_device *cdev = ctx;
+	u16 v = 0;
+
+	pci_user_read_config_word(cdev->core.pdev, cdev->hw.dvsec + off, &v);
+	return v;
+}
+
+static void dvsec_hw_write16(void *ctx, u16 off, u16 val)
+{
+	struct vfio_cxl_device *cdev = ctx;
+
+	pci_user_write_config_word(cdev->core.pdev, cdev->hw.dvsec + off, val);
+}
+
+/**
+ * vfio_cxl_dvsec_open() - seed the virtual CXL Device DVSEC from the device
+ * @cdev: the device, being opened (after vfio_pci_core_enable())
+ *
+ * Context: open_device; process context.
+ * Return: 0, or -EINVAL if the DVSEC cannot be modelled.
+ */
+int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev)
+{
+	const struct vfio_cxl_dvsec_hw hw = {
+		.read16 = dvsec_hw_read16,
+		.write16 = dvsec_hw_write16,
+		.ctx = cdev,
+	};
+	u8 cfg[VFIO_CXL_DVSEC_MAX_LEN] = {};
+	unsigned int i, len = min_t(unsigned int, cdev->hw.dvsec_len, sizeof(cfg));
+
+	for (i = 0; i < len; i += 4) {
+		u32 v = 0;
+
+		pci_read_config_dword(cdev->core.pdev, cdev->hw.dvsec + i, &v);
+		put_unaligned_le32(v, &cfg[i]);
+	}
+	guard(mutex)(&cdev->dvsec_lock);
+	return vfio_cxl_dvsec_emu_init(&cdev->dvsec, cfg, cdev->hw.dvsec_len, &hw);
+}
+
+/**
+ * vfio_cxl_dvsec_device_reset() - the device was reset
+ * @cdev: the device
+ *
+ * The virtual DVSEC follows: see vfio_cxl_dvsec_reset().
+ *
+ * Context: reset_done; process context; takes @cdev->dvsec_lock.
+ */
+void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dvsec_lock);
+	vfio_cxl_dvsec_reset(&cdev->dvsec);
+}
+
+/* Which part of config space an offset is in, and where that part ends. */
+enum cfg_part { CFG_CORE, CFG_DVSEC, CFG_RO_DVSEC };
+
+static enum cfg_part cfg_part(struct vfio_cxl_device *cdev, u32 at, u32 *end)
+{
+	const struct vfio_cxl_hw *hw = &cdev->hw;
+	u32 next = U32_MAX, s, e;
+	unsigned int i;
+
+	s = hw->dvsec + CXL_DVSEC_HEADER1;
+	e = hw->dvsec + hw->dvsec_len;
+	if (at >= s && at < e) {
+		*end = e;
+		return CFG_DVSEC;
+	}
+	if (s > at)
+		next = s;
+	for (i = 0; i < hw->nr_ro_dvsec; i++) {
+		s = hw->ro_dvsec[i].pos;
+		e = s + hw->ro_dvsec[i].len;
+		if (at >= s && at < e) {
+			*end = e;
+			return CFG_RO_DVSEC;
+		}
+		if (s > at && s < next)
+			next = s;
+	}
+	*end = next;
+	return CFG_CORE;
+}
+
+/* One naturally aligned access of the virtual DVSEC. */
+static int dvsec_access(struct vfio_cxl_device *cdev, char __user *buf, u32 off,
+			u32 width, bool iswrite)
+{
+	__le32 le = 0;
+	u32 val;
+	int ret;
+
+	if (iswrite) {
+		if (copy_from_user(&le, buf, width))
+			return -EFAULT;
+		scoped_guard(mutex, &cdev->dvsec_lock)
+			ret = vfio_cxl_dvsec_write(&cdev->dvsec, off, width, le32_to_cpu(le));
+		if (ret == VFIO_CXL_DVSEC_RESET_REQUESTED)
+			ret = vfio_cxl_guest_cxl_reset(cdev);
+		return ret;
+	}
+	scoped_guard(mutex, &cdev->dvsec_lock)
+		ret = vfio_cxl_dvsec_read(&cdev->dvsec, off, width, &val);
+	if (ret)
+		return ret;
+	le = cpu_to_le32(val);
+	return copy_to_user(buf, &le, width) ? -EFAULT : 0;
+}
+
+static ssize_t dvsec_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			size_t count, u32 pos, bool iswrite)
+{
+	size_t done = 0;
+	int ret;
+
+	while (done < count) {
+		u32 at = pos + done, left = count - done;
+		u32 width = (at % 4 == 0 && left >= 4) ? 4 : (at % 2 == 0 && left >= 2) ? 2 : 1;
+
+		ret = dvsec_access(cdev, buf + done, at - cdev->hw.dvsec, width, iswrite);
+		if (ret)
+			return done ? done : ret;
+		done += width;
+	}
+	return done;
+}
+
+/**
+ * vfio_cxl_config_rw() - a read or write of the VFIO config region
+ * @cdev: a device with CXL passthrough active
+ * @buf: user buffer
+ * @count: bytes
+ * @ppos: file position in the config region
+ * @iswrite: true for a write
+ *
+ * Routes each part of the access as the DOC section above describes.
+ *
+ * Context: read/write; process context.
+ * Return: bytes done, or an errno of the first part that failed (-EFAULT,
+ * -EINVAL, or one of vfio-pci-core's).
+ */
+ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			   size_t count, loff_t *ppos, bool iswrite)
+{
+	struct vfio_device *core_vdev = &cdev->core.vdev;
+	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK, base = *ppos - pos;
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	while (done < count) {
+		u32 at = pos + done, end;
+		size_t n = count - done;
+		loff_t p = base + at;
+
+		if (pos + done > U32_MAX)
+			break;
+		switch (cfg_part(cdev, at, &end)) {
+		case CFG_DVSEC:
+			n = min_t(size_t, n, end - at);
+			ret = dvsec_rw(cdev, buf + done, n, at, iswrite);
+			break;
+		case CFG_RO_DVSEC:
+			n = min_t(size_t, n, end - at);
+			ret = iswrite ? n : vfio_pci_core_read(core_vdev, buf + done, n, &p);
+			break;
+		default:
+			n = min_t(size_t, n, end - at);
+			ret = iswrite ? vfio_pci_core_write(core_vdev, buf + done, n, &p) :
+					vfio_pci_core_read(core_vdev, buf + done, n, &p);
+			break;
+		}
+		if (ret <= 0)
+			break;
+		done += ret;
+		if (ret < n)
+			break;
+	}
+	if (!done)
+		return ret;
+	*ppos += done;
+	return done;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for the virtual CXL Device DVSEC (src/dvsec_emu.c).
+ *
+ * The input picks the device's capabilities and firmware state, then a
+ * sequence of config accesses of any offset and width, resets and CXL reset
+ * outcomes. After every step it checks:
+ *
+ * - no write reaches the device except a cache write-back start (Control2
+ *   Initiate_Cache_WBI, on CXL.cache devices that can) and the clear of
+ *   Status2 Volatile_HDM_Preservation_Error (RW1CS, forwarded by design);
+ * - IO_Enable reads 1; reserved and unsupported bits read 0;
+ * - read-only registers never change; with CONFIG_LOCK set, Control and the
+ *   Range Base registers never change until a reset;
+ * - the Range Base registers read 0 at open and after every reset (the host
+ *   physical address in the device's registers never appears), and no read
+ *   returns that address unless the input wrote it;
+ * - a rejected access changes nothing.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvsec_emu.h"
+
+#define HPA_HI	0xc0ffee11u
+
+static u8 dev[VFIO_CXL_DVSEC_MAX_LEN];
+static u16 cap, cap3;
+static int wrote_hpa;
+
+static void fail(const char *what, u32 a, u32 b)
+{
+	fprintf(stderr, "invariant broken: %s (%#x %#x)\n", what, a, b);
+	abort();
+}
+
+static u16 hw_read16(void *ctx, u16 off)
+{
+	return dev[off] | dev[off + 1] << 8;
+}
+
+static void hw_write16(void *ctx, u16 off, u16 val)
+{
+	if (off == CXL_DVSEC_CTRL2 && (val & CXL_DVSEC_CTRL2_INITIATE_WBI) &&
+	    (cap & CXL_DVSEC_CAP_CACHE_CAPABLE) && (cap & CXL_DVSEC_CAP_CACHE_WBI_CAPABLE) &&
+	    !(val & CXL_DVSEC_CTRL2_INITIATE_RESET))
+		return;
+	if (off == CXL_DVSEC_STATUS2 && val == CXL_DVSEC_STATUS2_VOLATILE_HDM_ERR &&
+	    (cap3 & CXL_DVSEC_CAP3_VOLATILE_HDM_CONFIG))
+		return;
+	fail("a write reached the device", off, val);
+}
+
+static u16 reg(const struct vfio_cxl_dvsec_emu *e, u32 off)
+{
+	return e->regs[off / 2];
+}
+
+static int same_frozen(const struct vfio_cxl_dvsec_emu *a, const struct vfio_cxl_dvsec_emu *b)
+{
+	for (u32 off = CXL_DVSEC_RANGE_BASE_HIGH(0); off < CXL_DVSEC_RANGE_BASE_LOW(1) + 4; off += 2)
+		if ((off < CXL_DVSEC_RANGE_SIZE_HIGH(1) || off >= CXL_DVSEC_RANGE_BASE_HIGH(1)) &&
+		    reg(a, off) != reg(b, off))
+			return 0;
+	return reg(a, CXL_DVSEC_CTRL) == reg(b, CXL_DVSEC_CTRL);
+}
+
+/* At open and after a reset the Range Base registers hold no host address. */
+static void check_bases_clear(const struct vfio_cxl_dvsec_emu *e)
+{
+	for (u32 n = 0; n < 2; n++)
+		for (u32 off = CXL_DVSEC_RANGE_BASE_HIGH(n); off < CXL_DVSEC_RANGE_BASE_LOW(n) + 4; off += 2)
+			if (reg(e, off))
+				fail("Range Base not 0 at open or after reset", off, reg(e, off));
+}
+
+static void check(const struct vfio_cxl_dvsec_emu *e, const struct vfio_cxl_dvsec_emu *open)
+{
+	static const u32 ro[] = { 0x04, 0x06, 0x08, CXL_DVSEC_CAP, CXL_DVSEC_CAP2,
+				  CXL_DVSEC_RANGE_SIZE_HIGH(0), CXL_DVSEC_RANGE_SIZE_HIGH(0) + 2,
+				  CXL_DVSEC_RANGE_SIZE_LOW(0), CXL_DVSEC_RANGE_SIZE_LOW(0) + 2,
+				  CXL_DVSEC_CAP3 };
+	u16 ctrl = reg(e, CXL_DVSEC_CTRL);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ro); i++)
+		if (ro[i] + 2 <= e->len && reg(e, ro[i]) != reg(open, ro[i]))
+			fail("read-only register changed", ro[i], reg(e, ro[i]));
+	if (!(ctrl & CXL_DVSEC_CTRL_IO_ENABLE))
+		fail("IO_Enable reads 0", ctrl, 0);
+	if (ctrl & ~(vfio_cxl_dvsec_rw_mask(e, CXL_DVSEC_CTRL) | CXL_DVSEC_CTRL_IO_ENABLE))
+		fail("Control reserved bits", ctrl, 0);
+	if (reg(e, CXL_DVSEC_CTRL2) & ~vfio_cxl_dvsec_rw_mask(e, CXL_DVSEC_CTRL2))
+		fail("Control2 reserved or action bits", reg(e, CXL_DVSEC_CTRL2), 0);
+	if (reg(e, CXL_DVSEC_STATUS) & ~CXL_DVSEC_STATUS_VIRAL)
+		fail("Status reserved bits", reg(e, CXL_DVSEC_STATUS), 0);
+	if (reg(e, CXL_DVSEC_LOCK) & ~CXL_DVSEC_LOCK_CONFIG_LOCK)
+		fail("Lock reserved bits", reg(e, CXL_DVSEC_LOCK), 0);
+	for (unsigned int n = 0; n < 2; n++)
+		if (reg(e, CXL_DVSEC_RANGE_BASE_LOW(n)) || reg(e, CXL_DVSEC_RANGE_BASE_LOW(n) + 2) & 0x0fff)
+			fail("Range Base Low reserved bits", n, 0);
+	if (e->len >= CXL_DVSEC_CAP3 + 4 && reg(e, CXL_DVSEC_CAP3 + 2))
+		fail("reserved register", CXL_DVSEC_CAP3 + 2, 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const u32 widths[] = { 1, 2, 4, 3 };
+	static struct vfio_cxl_dvsec_emu e, before, open;
+	struct vfio_cxl_dvsec_hw hw = { .read16 = hw_read16, .write16 = hw_write16 };
+	size_t i = 0;
+	u16 len;
+
+	if (size < 16)
+		return 0;
+	/* the device: its capabilities and the host's register values */
+	len = (data[0] & 1) ? 0x3c : 0x38;
+	memset(dev, 0, sizeof(dev));
+	for (i = 0; i < 14 && i + 2 < size; i++)
+		dev[CXL_DVSEC_CAP + i] = data[2 + i];	/* Cap .. Cap2 from the input */
+	dev[4] = 0x98;
+	dev[5] = 0x1e;
+	dev[6] = 0x20 | ((len << 4) & 0xf0);
+	dev[7] = len >> 4;
+	dev[CXL_DVSEC_CAP] |= CXL_DVSEC_CAP_MEM_CAPABLE;
+	dev[CXL_DVSEC_RANGE_BASE_HIGH(0)] = HPA_HI & 0xff;
+	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 1] = (HPA_HI >> 8) & 0xff;
+	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 2] = (HPA_HI >> 16) & 0xff;
+	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 3] = (HPA_HI >> 24) & 0xff;
+	dev[CXL_DVSEC_RANGE_BASE_HIGH(1) + 3] = (HPA_HI >> 24) & 0xff;
+	dev[CXL_DVSEC_RANGE_BASE_LOW(0) + 3] = 0xf0;
+	if (len > CXL_DVSEC_CAP3)
+		dev[CXL_DVSEC_CAP3] = data[1];
+	dev[CXL_DVSEC_STATUS2] = 0xff;
+	dev[CXL_DVSEC_STATUS2 + 1] = 0xff;
+	cap = dev[CXL_DVSEC_CAP] | dev[CXL_DVSEC_CAP + 1] << 8;
+	cap3 = len > CXL_DVSEC_CAP3 ? data[1] : 0;
+	if (vfio_cxl_dvsec_emu_init(&e, dev, len, &hw))
+		fail("init refused a valid DVSEC", len, 0);
+	open = e;
+	wrote_hpa = 0;
+	check_bases_clear(&e);
+	check(&e, &open);
+
+	for (i = 16; i + 6 <= size; i += 6) {
+		u32 op = data[i], off = data[i + 1] % (len + 8);
+		u32 val = data[i + 2] | data[i + 3] << 8 | data[i + 4] << 16 | (u32)data[i + 5] << 24;
+		u32 width = widths[op >> 6], v;
+		int ret = 0, was_locked = vfio_cxl_dvsec_locked(&e);
+
+		if (val == HPA_HI || (val >> 16) == (HPA_HI >> 16) || (val & 0xffff) == (HPA_HI >> 16) ||
+		    (val >> 8 & 0xffff) == (HPA_HI >> 16) || (val >> 24) == (HPA_HI >> 24))
+			wrote_hpa = 1;
+		before = e;
+		switch (op & 7) {
+		case 0: case 1: case 2:
+			ret = vfio_cxl_dvsec_read(&e, off, width, &v);
+			if (!ret && !wrote_hpa && width == 4 && v == HPA_HI)
+				fail("host physical address read", off, v);
+			break;
+		case 3: case 4: case 5:
+			ret = vfio_cxl_dvsec_write(&e, off, width, val);
+			if (ret == VFIO_CXL_DVSEC_RESET_REQUESTED &&
+			    !(cap & CXL_DVSEC_CAP_RESET_CAPABLE))
+				fail("reset requested without CXL_Reset_Capable", cap, 0);
+			if (ret > 0)
+				ret = 0;
+			if (was_locked && !same_frozen(&before, &e))
+				fail("locked registers changed", off, val);
+			break;
+		case 6:
+			vfio_cxl_dvsec_reset(&e);
+			check_bases_clear(&e);
+			if (memcmp(&e.regs[CXL_DVSEC_CTRL / 2], &open.regs[CXL_DVSEC_CTRL / 2], 2))
+				fail("reset did not restore Control", 0, 0);
+			break;
+		default:
+			vfio_cxl_dvsec_reset_result(&e, val & 1);
+			break;
+		}
+		if (ret && memcmp(&before, &e, sizeof(e)))
+			fail("a rejected access changed the view", op, off);
+		check(&e, &open);
+	}
+	return 0;
+}
