@@ -26,7 +26,9 @@
  * - writes to any other CXL DVSEC (Register Locator, GPF, Flex Bus Port, ...)
  *   are dropped; reads go to vfio-pci-core;
  * - everything else, including the DVSEC's extended capability header, goes
- *   to vfio-pci-core unchanged.
+ *   to vfio-pci-core unchanged; a write that may stop memory decode (Memory
+ *   Space Enable cleared, a power-state change, an FLR) is bracketed by a
+ *   block of the DPA region, see vfio_cxl_cfg_write_stops_decode().
  */
 
 static u16 dvsec_hw_read16(void *ctx, u16 off)
@@ -49,6 +51,11 @@ static void dvsec_hw_write16(void *ctx, u16 off, u16 val)
  * vfio_cxl_dvsec_open() - seed the virtual CXL Device DVSEC from the device
  * @cdev: the device, being opened (after vfio_pci_core_enable())
  *
+ * With the emulate_cxl_reset parameter the virtual Capability also shows
+ * CXL_Reset_Capable and CXL_Reset_Mem_Clr_Capable; the reset is then done
+ * with the PCI reset the kernel has for the device (see
+ * vfio_cxl_guest_cxl_reset()).
+ *
  * Context: open_device; process context.
  * Return: 0, or -EINVAL if the DVSEC cannot be modelled.
  */
@@ -68,6 +75,10 @@ int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev)
 		pci_read_config_dword(cdev->core.pdev, cdev->hw.dvsec + i, &v);
 		put_unaligned_le32(v, &cfg[i]);
 	}
+	if (vfio_cxl_emulate_cxl_reset)
+		put_unaligned_le16(get_unaligned_le16(&cfg[CXL_DVSEC_CAP]) |
+				   CXL_DVSEC_CAP_RESET_CAPABLE |
+				   CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE, &cfg[CXL_DVSEC_CAP]);
 	guard(mutex)(&cdev->dvsec_lock);
 	return vfio_cxl_dvsec_emu_init(&cdev->dvsec, cfg, cdev->hw.dvsec_len, &hw);
 }
@@ -84,6 +95,46 @@ void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dvsec_lock);
 	vfio_cxl_dvsec_reset(&cdev->dvsec);
+}
+
+struct user_write {
+	const char __user *buf;
+	u32 pos;
+};
+
+static int user_byte(void *ctx, u32 off)
+{
+	struct user_write *w = ctx;
+	u8 b;
+
+	if (get_user(b, (const u8 __user *)w->buf + (off - w->pos)))
+		return -EFAULT;
+	return b;
+}
+
+/*
+ * A write vfio-pci-core will perform: when it may stop memory decode (or reset
+ * the device), the DPA region is zapped and blocked around it, so no fault can
+ * map device memory while the device does not decode it.
+ */
+static ssize_t core_write(struct vfio_cxl_device *cdev, char __user *buf,
+			  size_t n, loff_t *p, u32 at)
+{
+	struct pci_dev *pdev = cdev->core.pdev;
+	const struct vfio_cxl_cfg_caps caps = {
+		.pm = pdev->pm_cap,
+		.pcie = pdev->pcie_cap,
+		.af = pci_find_capability(pdev, PCI_CAP_ID_AF),
+	};
+	struct user_write w = { .buf = buf, .pos = at };
+	ssize_t ret;
+
+	if (!vfio_cxl_cfg_write_stops_decode(&caps, at, n, user_byte, &w))
+		return vfio_pci_core_write(&cdev->core.vdev, buf, n, p);
+	vfio_cxl_dpa_block(cdev, true);
+	ret = vfio_pci_core_write(&cdev->core.vdev, buf, n, p);
+	vfio_cxl_dpa_unblock(cdev);
+	return ret;
 }
 
 /* Which part of config space an offset is in, and where that part ends. */
@@ -200,7 +251,7 @@ ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			break;
 		default:
 			n = min_t(size_t, n, end - at);
-			ret = iswrite ? vfio_pci_core_write(core_vdev, buf + done, n, &p) :
+			ret = iswrite ? core_write(cdev, buf + done, n, &p, at) :
 					vfio_pci_core_read(core_vdev, buf + done, n, &p);
 			break;
 		}

@@ -30,10 +30,28 @@
  * both under @dpa.lock. The fault handler checks the state and inserts its
  * PTE under vdev->memory_lock (read) and @dpa.lock, so no PTE can be
  * re-inserted while a block is held: a fault then gets SIGBUS, and fd
- * read/write -EIO. When the last block is dropped the host's decoder
- * programming is verified (and restored if a reset cleared it) before the
- * region becomes usable again; the user just faults the pages back in.
+ * read/write -EIO. The events:
+ *
+ * - any reset of the device, whoever asks (reset_prepare/reset_done):
+ *   VFIO_DEVICE_RESET, hot reset, a guest FLR, the sysfs reset attribute,
+ *   vfio-pci-core's resets at open and close, a guest CXL reset;
+ * - VFIO_DEVICE_RESET and VFIO_DEVICE_PCI_HOT_RESET, also bracketed as a
+ *   whole in the ioctl;
+ * - config writes that clear Memory Space Enable, change the power state
+ *   through PMCSR, or start an FLR through PCIe Device Control or AF Control;
+ * - VFIO_DEVICE_FEATURE low-power entry (the wake-up is verified before use);
+ * - close (the region is released) and unbind (the request callback blocks
+ *   the region for good, so a process that keeps it mapped gets SIGBUS).
+ *
+ * Blocks that may lose the device's state mark the host programming
+ * unverified. When the last block is dropped, or at the first fault after an
+ * event that took no block, the host's decoder programming is verified (and
+ * restored if a reset cleared it) before the region becomes usable again;
+ * the user just faults the pages back in. Faults also require memory decode
+ * on, the device in D0 and not runtime suspended.
  */
+
+static void dpa_reactivate(struct vfio_cxl_device *cdev);
 
 static bool dpa_usable(struct vfio_cxl_device *cdev)
 {
@@ -42,9 +60,17 @@ static bool dpa_usable(struct vfio_cxl_device *cdev)
 
 	lockdep_assert_held(&dpa->lock);
 	lockdep_assert_held(&vdev->memory_lock);
-	return dpa->registered && dpa->host_ok && !dpa->blockers &&
-	       !dpa->removing && !vdev->pm_runtime_engaged &&
-	       vfio_cxl_memory_enabled(vdev);
+	if (!dpa->registered || dpa->blockers || dpa->removing ||
+	    vdev->pm_runtime_engaged || !vfio_cxl_memory_enabled(vdev))
+		return false;
+	/*
+	 * Decode is back after an event that may have lost the host's
+	 * programming without a block (a wake-up from low power): verify it
+	 * now, unless the last attempt failed and was reported.
+	 */
+	if (!dpa->host_ok && !dpa->restore_warned)
+		dpa_reactivate(cdev);
+	return dpa->host_ok;
 }
 
 static void dpa_zap(struct vfio_cxl_device *cdev)
@@ -84,6 +110,9 @@ static void dpa_reactivate(struct vfio_cxl_device *cdev)
 /**
  * vfio_cxl_dpa_block() - zap the DPA region and keep it unusable
  * @cdev: the device
+ * @lossy: the operation may also make the device lose the host's decoder
+ *	programming (a reset, a power-state change): it is verified, and
+ *	restored if needed, before the region is usable again
  *
  * Taken before an operation that stops, or may stop, the device decoding
  * memory; dropped with vfio_cxl_dpa_unblock() afterwards. Blocks nest.
@@ -91,10 +120,12 @@ static void dpa_reactivate(struct vfio_cxl_device *cdev)
  * Context: process context; takes @cdev->dpa.lock, so the caller must not
  * hold it. May be called with vdev->memory_lock held.
  */
-void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev)
+void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev, bool lossy)
 {
 	guard(mutex)(&cdev->dpa.lock);
 	cdev->dpa.blockers++;
+	if (lossy)
+		cdev->dpa.host_ok = false;
 	dpa_zap(cdev);
 }
 
@@ -117,25 +148,8 @@ void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev)
 }
 
 /**
- * vfio_cxl_dpa_block_for_reset() - block before a reset
- * @cdev: the device
- *
- * As vfio_cxl_dpa_block(), and marks the host programming as lost until
- * vfio_cxl_dpa_reset_done() restored it.
- *
- * Context: reset_prepare; process context.
- */
-void vfio_cxl_dpa_block_for_reset(struct vfio_cxl_device *cdev)
-{
-	guard(mutex)(&cdev->dpa.lock);
-	cdev->dpa.blockers++;
-	cdev->dpa.host_ok = false;
-	dpa_zap(cdev);
-}
-
-/**
  * vfio_cxl_dpa_reset_done() - restore the host programming after a reset and
- * drop the block taken by vfio_cxl_dpa_block_for_reset()
+ * drop the (lossy) block taken in reset_prepare
  * @cdev: the device
  *
  * Context: reset_done; process context, may sleep.

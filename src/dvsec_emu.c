@@ -352,6 +352,64 @@ int vfio_cxl_dvsec_write(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
 	return ret;
 }
 
+/* Config-space offsets and bits, PCI r6.0 7.5.1.1.3, 7.5.2.2, 7.5.3.4; AF ECN. */
+#define CFG_COMMAND		0x04
+#define CFG_COMMAND_MEMORY	0x02
+#define CFG_PM_CTRL		0x04
+#define CFG_EXP_DEVCTL_HI	0x09	/* high byte of Device Control */
+#define CFG_EXP_DEVCTL_BCR_FLR	0x80	/* bit 15 */
+#define CFG_AF_CTRL		0x05
+#define CFG_AF_CTRL_FLR		0x01
+
+static bool write_covers(u32 pos, u32 count, u32 off)
+{
+	return off >= pos && off < pos + count;
+}
+
+/**
+ * vfio_cxl_cfg_write_stops_decode() - may a config write stop the device
+ * decoding memory
+ * @caps: where the device's PM, PCIe and AF capabilities are
+ * @pos: config-space offset of the write
+ * @count: bytes written
+ * @byte: returns a byte of the write
+ * @ctx: passed to @byte
+ *
+ * True for writes that clear PCI_COMMAND Memory Space Enable, write the PM
+ * Control/Status register (any power-state change: D3 stops decode, and
+ * D3hot to D0 may reset the device), or set Initiate Function Level Reset in
+ * the PCIe Device Control or AF Control register. A byte that cannot be read
+ * counts as stopping decode.
+ *
+ * Return: true if the DPA region must be zapped and blocked around the write.
+ */
+bool vfio_cxl_cfg_write_stops_decode(const struct vfio_cxl_cfg_caps *caps,
+				     u32 pos, u32 count, vfio_cxl_byte_t byte,
+				     void *ctx)
+{
+	int b;
+
+	if (write_covers(pos, count, CFG_COMMAND)) {
+		b = byte(ctx, CFG_COMMAND);
+		if (b < 0 || !(b & CFG_COMMAND_MEMORY))
+			return true;
+	}
+	if (caps->pm && (write_covers(pos, count, caps->pm + CFG_PM_CTRL) ||
+			 write_covers(pos, count, caps->pm + CFG_PM_CTRL + 1)))
+		return true;
+	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI)) {
+		b = byte(ctx, caps->pcie + CFG_EXP_DEVCTL_HI);
+		if (b < 0 || (b & CFG_EXP_DEVCTL_BCR_FLR))
+			return true;
+	}
+	if (caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL)) {
+		b = byte(ctx, caps->af + CFG_AF_CTRL);
+		if (b < 0 || (b & CFG_AF_CTRL_FLR))
+			return true;
+	}
+	return false;
+}
+
 /**
  * vfio_cxl_dvsec_reset() - the virtual device was reset
  * @emu: the virtual DVSEC

@@ -43,6 +43,11 @@ module_param_named(scrub, vfio_cxl_scrub, bool, 0644);
 MODULE_PARM_DESC(scrub,
 		 "Write zeros over the device memory when the VFIO user closes the device (default: false)");
 
+bool vfio_cxl_emulate_cxl_reset;
+module_param_named(emulate_cxl_reset, vfio_cxl_emulate_cxl_reset, bool, 0644);
+MODULE_PARM_DESC(emulate_cxl_reset,
+		 "Show CXL_Reset_Capable in the guest's DVSEC even if the device lacks it; the reset is a PCI reset (default: false)");
+
 bool vfio_cxl_strict_hdm_lock;
 module_param_named(strict_hdm_lock, vfio_cxl_strict_hdm_lock, bool, 0644);
 MODULE_PARM_DESC(strict_hdm_lock,
@@ -173,7 +178,7 @@ static long vfio_cxl_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 		/* no window between the core's zap of the BARs and the reset */
-		vfio_cxl_dpa_block(cdev);
+		vfio_cxl_dpa_block(cdev, true);
 		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
 		vfio_cxl_dpa_unblock(cdev);
 		return ret;
@@ -232,6 +237,36 @@ static int vfio_cxl_mmap(struct vfio_device *core_vdev, struct vm_area_struct *v
 	return vfio_pci_core_mmap(core_vdev, vma);
 }
 
+/*
+ * Low-power entry zaps the BARs in vfio-pci-core; the DPA region is zapped and
+ * blocked around it, and the host's programming is re-verified once the
+ * device is back in D0 (D3 may reset it).
+ */
+static int vfio_cxl_device_feature(struct vfio_device *core_vdev, u32 flags,
+				   void __user *arg, size_t argsz)
+{
+	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
+	u32 feature = flags & VFIO_DEVICE_FEATURE_MASK;
+	int ret;
+
+	if (!(flags & VFIO_DEVICE_FEATURE_SET))
+		return vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+	switch (feature) {
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+		vfio_cxl_dpa_block(cdev, true);
+		ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+		vfio_cxl_dpa_unblock(cdev);
+		return ret;
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+		if (!ret)
+			vfio_cxl_dpa_verify(cdev);
+		return ret;
+	}
+	return vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+}
+
 static void vfio_cxl_request(struct vfio_device *core_vdev, unsigned int count)
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
@@ -248,7 +283,7 @@ static const struct vfio_device_ops vfio_cxl_ops = {
 	.open_device	= vfio_cxl_open_device,
 	.close_device	= vfio_cxl_close_device,
 	.ioctl		= vfio_cxl_ioctl,
-	.device_feature	= vfio_pci_core_ioctl_feature,
+	.device_feature	= vfio_cxl_device_feature,
 	.read		= vfio_cxl_read,
 	.write		= vfio_cxl_write,
 	.mmap		= vfio_cxl_mmap,

@@ -191,7 +191,7 @@ void vfio_cxl_reset_prepare(struct pci_dev *pdev)
 	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
 
 	if (cdev)
-		vfio_cxl_dpa_block_for_reset(cdev);
+		vfio_cxl_dpa_block(cdev, true);
 }
 
 /**
@@ -241,7 +241,7 @@ int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 			  (cdev->dvsec.cap & CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE);
 		WRITE_ONCE(cdev->in_cxl_reset, true);
 	}
-	vfio_cxl_dpa_block(cdev);
+	vfio_cxl_dpa_block(cdev, true);
 	ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
 	if (!ret && mem_clr)
 		ret = vfio_cxl_dpa_clear(cdev);

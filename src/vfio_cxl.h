@@ -155,6 +155,7 @@ static inline struct vfio_cxl_device *vfio_cxl_from_vdev(struct vfio_device *vde
 extern bool vfio_cxl_allow_type3;
 extern bool vfio_cxl_strict_hdm_lock;
 extern bool vfio_cxl_scrub;
+extern bool vfio_cxl_emulate_cxl_reset;
 bool vfio_cxl_disabled_for(struct pci_dev *pdev);
 
 /* detect.c */
@@ -169,9 +170,8 @@ int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);
 
 /* dpa.c */
 int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev);
-void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev, bool lossy);
 void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev);
-void vfio_cxl_dpa_block_for_reset(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_verify(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev);

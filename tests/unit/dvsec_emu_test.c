@@ -373,4 +373,58 @@ TEST_F(type3, host_address_never_read)
 	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_RANGE_BASE_LOW(0), 4));
 }
 
+/* ----- config writes that stop memory decode ----- */
+
+static u8 wbuf[256];
+static int wbyte(void *ctx, u32 off)
+{
+	return wbuf[off - *(u32 *)ctx];
+}
+
+static bool stops(const struct vfio_cxl_cfg_caps *c, u32 pos, u32 count, u32 val)
+{
+	memcpy(wbuf, &val, sizeof(val));
+	return vfio_cxl_cfg_write_stops_decode(c, pos, count, wbyte, &pos);
+}
+
+static int wfail(void *ctx, u32 off)
+{
+	return -EFAULT;
+}
+
+TEST(cfg_write_command_memory)
+{
+	struct vfio_cxl_cfg_caps c = { .pcie = 0x80 };
+
+	EXPECT_TRUE(stops(&c, 0x04, 2, 0x0004));	/* MEM cleared */
+	EXPECT_FALSE(stops(&c, 0x04, 2, 0x0006));	/* MEM kept */
+	EXPECT_FALSE(stops(&c, 0x05, 1, 0x04));		/* high byte only */
+	EXPECT_TRUE(stops(&c, 0x04, 1, 0x00));
+	EXPECT_TRUE(stops(&c, 0x04, 4, 0x00100000));	/* dword: COMMAND 0 */
+	EXPECT_FALSE(stops(&c, 0x00, 4, 0));		/* IDs */
+	EXPECT_FALSE(stops(&c, 0x06, 2, 0xffff));	/* STATUS */
+	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x04, 1, wfail, NULL));
+}
+
+TEST(cfg_write_flr_and_power)
+{
+	struct vfio_cxl_cfg_caps c = { .pm = 0x40, .pcie = 0x80, .af = 0x60 };
+
+	EXPECT_TRUE(stops(&c, 0x88, 2, 0x8000));	/* DevCtl BCR_FLR */
+	EXPECT_TRUE(stops(&c, 0x89, 1, 0x80));
+	EXPECT_FALSE(stops(&c, 0x88, 2, 0x0010));	/* other DevCtl bits */
+	EXPECT_FALSE(stops(&c, 0x88, 1, 0xff));		/* low byte has no FLR */
+	EXPECT_TRUE(stops(&c, 0x88, 4, 0x8000));	/* DevCtl + DevSta dword */
+	EXPECT_TRUE(stops(&c, 0x65, 1, 0x01));		/* AF Control FLR */
+	EXPECT_FALSE(stops(&c, 0x65, 1, 0x00));
+	EXPECT_TRUE(stops(&c, 0x64, 4, 0x0100));	/* dword covering AF Control */
+	EXPECT_TRUE(stops(&c, 0x44, 2, 0x0003));	/* PMCSR -> D3hot */
+	EXPECT_TRUE(stops(&c, 0x44, 2, 0x0000));	/* PMCSR -> D0 may reset */
+	EXPECT_TRUE(stops(&c, 0x45, 1, 0x00));
+	EXPECT_FALSE(stops(&c, 0x46, 2, 0xffff));	/* past PMCSR */
+	c.pm = c.af = 0;
+	EXPECT_FALSE(stops(&c, 0x44, 2, 0x0003)) TH_LOG("no PM capability");
+	EXPECT_FALSE(stops(&c, 0x65, 1, 0x01)) TH_LOG("no AF capability");
+}
+
 TEST_HARNESS_MAIN
