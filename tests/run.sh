@@ -3,9 +3,11 @@
 # (apt), then runs the static checks, the user-space unit tests and fuzzers
 # (at least one million executions each), the build and
 # dkms matrix over every supported kernel series (and the 6.1 refusal), and
-# the VM suites on every series. Every check prints one line; the last line
-# is "N passed, N failed, N skipped". Exit status 1 if anything failed.
-# Env: VFIO_CXL_SERIES="6.12-deb12 7.3" to restrict the kernel series.
+# the VM suites on every series and on a debug (KASAN, lockdep) kernel. Every
+# check prints one line; the last line is "N passed, N failed, N skipped".
+# Exit status 1 if anything failed.
+# Env: VFIO_CXL_SERIES="6.12-deb12 7.3" to restrict the kernel series;
+#      VFIO_CXL_DEBUG_KERNEL=0 to skip the debug kernel.
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$VCP_ROOT/tests/env/series.sh"
@@ -32,9 +34,21 @@ phase lint "$VCP_ROOT/tests/lint.sh"
 phase unit "$VCP_ROOT/tests/unit/run.sh"
 phase fuzz "$VCP_ROOT/tests/fuzz/run.sh"
 phase build-matrix "$VCP_ROOT/tests/build-matrix.sh" $SERIES
+# VM boots per series: the foundation checks and the demo in one boot, the
+# stress tests in another; the memory-clearing tests (a minute each under
+# emulation) once, on the first series.
+first=${SERIES%% *}
 for s in $SERIES; do
-	phase "vm-$s" "$VCP_ROOT/tests/vm/vm.sh" "$s" basic,demo
+	boots=(basic,demo stress)
+	[ "$s" = "$first" ] && boots+=(clear)
+	phase "vm-$s" "$VCP_ROOT/tests/vm/vm.sh" "$s" "${boots[@]}"
 done
+# The same boots on a KASAN + lockdep + KFENCE kernel built from Debian's
+# 6.12 sources (about 15 minutes to build once). VFIO_CXL_DEBUG_KERNEL=0 skips.
+if [ "${VFIO_CXL_DEBUG_KERNEL:-1}" = 1 ]; then
+	phase debug-kernel-build "$VCP_ROOT/tests/build-matrix.sh" --dkms-only 6.12-debug
+	phase vm-6.12-debug "$VCP_ROOT/tests/vm/vm.sh" 6.12-debug basic,demo stress
+fi
 
 echo
 echo "timings (wall clock):"

@@ -12,6 +12,15 @@ set -euo pipefail
 . "$(dirname "$0")/series.sh"
 need_root "kernels.sh"
 S=$1; MODE=${2:-}
+if [ "$S" = 6.12-debug ]; then
+	out=$("$(dirname "$0")/debug-kernel.sh") || exit 1
+	echo "$out"
+	eval "$out"
+	# what installing headers leaves for dkms: /lib/modules/<abi>/build
+	mkdir -p "/lib/modules/$ABI"
+	[ "$(readlink "/lib/modules/$ABI/build")" = "$KDIR" ] || ln -sfn "$KDIR" "/lib/modules/$ABI/build"
+	exit 0
+fi
 ABI=$(series_abi "$S")
 TOOLCHAIN=$(series_toolchain "$S")
 K=$VCP_CACHE/kernels/$ABI

@@ -8,6 +8,8 @@
 #   7.2         linux-headers-7.2.N+deb13-amd64            trixie chroot (gcc-14)
 #   7.3         linux-headers-7.3.N+deb13-amd64            trixie chroot (gcc-14)
 #   6.1         linux-headers-6.1.0-N-amd64                host; refused, used by the refusal test
+#   6.12-debug  Debian's linux-source-6.12 built with KASAN, lockdep, KFENCE and
+#               DEBUG_VM (tests/env/debug-kernel.sh)       host
 VCP_SERIES_SUPPORTED="6.12-deb12 6.12-deb13 7.2 7.3"
 
 series_regex() {
@@ -23,7 +25,7 @@ series_regex() {
 
 series_toolchain() {
 	case $1 in
-	6.12-deb12|6.1) echo host ;;
+	6.12-deb12|6.1|6.12-debug) echo host ;;
 	*) echo trixie ;;
 	esac
 }

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -858,8 +861,8 @@ TEST_F(cxl, dvsec_status_and_control2)
 	if (!(cap & (1u << 14)))
 		EXPECT_EQ(0, vcfg(self, dv + DV_STATUS, 2));
 	EXPECT_EQ(hw_st, hw_cfg(dv + DV_STATUS, 2));
-	/* Control2: action bits read 0, reserved 15:6 read 0 */
-	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0xffff));
+	/* Control2: action bits read 0, reserved 15:6 read 0 (no CXL reset here) */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0xfffb));
 	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 0xffc6);
 	if (!(cap & 1))
 		EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 1);
@@ -960,6 +963,166 @@ TEST_F(cxl, other_cxl_dvsecs_read_only)
 		EXPECT_EQ(before[pos / 4], vcfg(self, rl + pos, 4)) TH_LOG("guest view %#x", pos);
 		EXPECT_EQ(before[pos / 4], hw_cfg(rl + pos, 4)) TH_LOG("device %#x", pos);
 	}
+}
+
+/*
+ * Initiate_CXL_Reset on a CXL_Reset_Capable device (emulate_cxl_reset=1 here);
+ * the memory clear writes all of device memory, slow under emulation.
+ */
+TEST_F_TIMEOUT(cxl, guest_cxl_reset, 900)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index);
+	uint32_t cap = vcfg(self, dv + DV_CAP, 2);
+	char before[4096], after[4096];
+	volatile uint64_t *m;
+	time_t t0;
+
+	if (!(cap & (1u << 7)))
+		SKIP(return, "not CXL_Reset_Capable");
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, (void *)m);
+	m[0] = 0x1234abcd5678ef01ULL;
+	m[4096] = 0x0badc0de0badc0deULL;
+	ASSERT_EQ(0, host_regs(before, sizeof(before)));
+	/* without memory clear: the data stays, the mapping refaults */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0x4));
+	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 0x4) TH_LOG("Initiate_CXL_Reset reads 0");
+	EXPECT_EQ(0x2, vcfg(self, dv + DV_STATUS2, 2) & 0x6) TH_LOG("CXL_Reset_Complete");
+	EXPECT_EQ(0x1234abcd5678ef01ULL, m[0]);
+	ASSERT_EQ(0, host_regs(after, sizeof(after)));
+	EXPECT_STREQ(before, after) TH_LOG("the host's decoders are back");
+	if (!(cap & (1u << 11)) || env_u64("VCP_SKIP_MEMCLR"))
+		goto out;
+	/* with CXL_Reset_Mem_Clr_Enable: device memory is cleared */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0x8));
+	EXPECT_EQ(0x8, vcfg(self, dv + DV_CTRL2, 2) & 0x8);
+	t0 = time(NULL);
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0xc));
+	ksft_print_msg("CXL reset with memory clear of %llu MiB took %ld s\n",
+		       (unsigned long long)self->dpa_size >> 20, (long)(time(NULL) - t0));
+	EXPECT_EQ(0x2, vcfg(self, dv + DV_STATUS2, 2) & 0x6);
+	EXPECT_EQ(0, m[0]);
+	EXPECT_EQ(0, m[4096]);
+out:
+	munmap((void *)m, 1 << 20);
+}
+
+/* ----- decode-off events around a live mapping (issue: reset safety) ----- */
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+/* read a u64 through a mapping; 1 on SIGBUS */
+static int load64(volatile uint64_t *p, uint64_t *v)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus, .sa_flags = SA_NODEFER }, old;
+	int bus = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1))
+		bus = 1;
+	else
+		*v = *p;
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+static unsigned int find_cap(int fd, uint8_t id)
+{
+	unsigned int pos = cfg32(fd, 0x34) & 0xfc, hops = 0;
+
+	while (pos && hops++ < 48) {
+		uint32_t h = cfg32(fd, pos);
+
+		if ((h & 0xff) == id)
+			return pos;
+		pos = (h >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+TEST_F(cxl, hot_reset_keeps_data_and_view)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v;
+	struct vfio_pci_hot_reset_info *info;
+	struct vfio_pci_hot_reset *rst;
+	uint32_t c0 = crd(self, dreg(self, 0, 0x10));
+	volatile uint64_t *m;
+	int ret;
+
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, (void *)m);
+	m[100] = 0xfeedfacecafebeefULL;
+	cwr(self, dreg(self, 0, 0x10), c0 & ~H_LOCK);
+	cwr(self, dreg(self, 0, 0x0), 0x30000000);
+	info = calloc(1, 4096);
+	ASSERT_NE(NULL, info);
+	info->argsz = 4096;
+	ret = ioctl(self->d.fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, info);
+	if (ret)
+		SKIP(goto out, "no hot reset here: %s", strerror(errno));
+	rst = calloc(1, sizeof(*rst) + sizeof(int32_t));
+	ASSERT_NE(NULL, rst);
+	rst->argsz = sizeof(*rst) + sizeof(int32_t);
+	rst->count = 1;
+	rst->group_fds[0] = self->d.group;
+	ASSERT_EQ(0, ioctl(self->d.fd, VFIO_DEVICE_PCI_HOT_RESET, rst));
+	free(rst);
+	ASSERT_EQ(0, load64(&m[100], &v)) TH_LOG("the mapping works again after the hot reset");
+	EXPECT_EQ(0xfeedfacecafebeefULL, v);
+	EXPECT_EQ(0x30000000, crd(self, dreg(self, 0, 0x0))) TH_LOG("the VMM's BASE survives");
+out:
+	free(info);
+	munmap((void *)m, 1 << 20);
+}
+
+/* a guest FLR request through PCIe Device Control is bracketed by a block */
+TEST_F(cxl, guest_flr_write_keeps_data)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v;
+	unsigned int exp = find_cap(self->d.fd, 0x10);
+	volatile uint64_t *m;
+	uint16_t ctl;
+
+	ASSERT_NE(0, exp);
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, (void *)m);
+	m[7] = 0x0123456789abcdefULL;
+	ASSERT_EQ(2, pread(self->d.fd, &ctl, 2, CFG_OFF(exp + 8)));
+	ctl |= 0x8000;
+	ASSERT_EQ(2, pwrite(self->d.fd, &ctl, 2, CFG_OFF(exp + 8)));
+	ASSERT_EQ(0, load64(&m[7], &v));
+	EXPECT_EQ(0x0123456789abcdefULL, v);
+	munmap((void *)m, 1 << 20);
+}
+
+TEST_F(cxl, low_power_blocks_device_memory)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v;
+	struct vfio_device_feature f = { .argsz = sizeof(f) };
+	volatile uint64_t *m;
+	char buf[8];
+
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, (void *)m);
+	m[3] = 0xabcdef0011223344ULL;
+	f.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY;
+	if (ioctl(self->d.fd, VFIO_DEVICE_FEATURE, &f))
+		SKIP(goto out, "no low-power entry: %s", strerror(errno));
+	EXPECT_EQ(1, load64(&m[3], &v)) TH_LOG("device memory is gone in low power");
+	EXPECT_EQ(-1, pread(self->d.fd, buf, 8, off + 24));
+	EXPECT_EQ(EIO, errno);
+	f.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT;
+	ASSERT_EQ(0, ioctl(self->d.fd, VFIO_DEVICE_FEATURE, &f));
+	ASSERT_EQ(0, load64(&m[3], &v)) TH_LOG("and back after the exit");
+	EXPECT_EQ(0xabcdef0011223344ULL, v);
+out:
+	munmap((void *)m, 1 << 20);
 }
 
 /* A storm of config writes to the CXL DVSECs leaves the device's unchanged. */

@@ -4,21 +4,27 @@
 # volatile memory is a shared file on the host, plus a 4 GiB CXL fixed memory
 # window. KVM only where it really works (VT-x/SVM and not PVM), else TCG.
 # Env: KERNEL INITRD APPEND LOG MEMFILE [MEMSIZE=256M] [TIMEOUT=600] [QEMU]
+#      TCG_THREAD=single: one host thread for both vCPUs. QEMU 10.0's multi-
+#      threaded TCG can abort (iotlb_to_section assertion) when one vCPU
+#      accesses device memory while the other remaps BARs during a reset; the
+#      stress scenarios do exactly that on purpose.
 set -euo pipefail
 QEMU=${QEMU:-qemu-system-x86_64}
 MEMSIZE=${MEMSIZE:-256M}
 if [ -w /dev/kvm ] && grep -qw -e vmx -e svm /proc/cpuinfo && [ ! -d /sys/module/kvm_pvm ]; then
 	MACHINE=q35,accel=kvm,kernel-irqchip=split,cxl=on CPU=host
+	ACCEL_ARGS=()
 else
-	MACHINE=q35,accel=tcg,cxl=on CPU=max
+	MACHINE=q35,cxl=on CPU=max
+	ACCEL_ARGS=(-accel "tcg,thread=${TCG_THREAD:-multi}")
 fi
 [ -f "$MEMFILE" ] || truncate -s "$MEMSIZE" "$MEMFILE"
 exec timeout --foreground -k 10 "${TIMEOUT:-600}" "$QEMU" \
 	-nodefaults -no-user-config -nographic -no-reboot \
-	-machine "$MACHINE" -cpu "$CPU" -smp 2 -m 2G \
+	-machine "$MACHINE" "${ACCEL_ARGS[@]}" -cpu "$CPU" -smp 2 -m 2G \
 	-device intel-iommu,intremap=on,caching-mode=on \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 intel_iommu=on iomem=relaxed panic=-1 oops=panic loglevel=4 $APPEND" \
+	-append "console=ttyS0 intel_iommu=on iomem=relaxed no5lvl panic=-1 oops=panic loglevel=4 $APPEND" \
 	-serial "file:$LOG" -monitor none \
 	-object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$MEMFILE,size=$MEMSIZE" \
 	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 \

@@ -81,13 +81,43 @@ host_demo() { # the message the guest wrote through the mmap is in the backing f
 	fi
 }
 
+# the stress tests leave their page pattern in device memory: page p starts
+# with PAT(p) (tests/selftests/vfio_cxl_stress_test.c)
+host_stress() {
+	local boot=$1 mem=$2 p want got bad=0
+	for p in 0 1 4095 32768 65535; do
+		want=$(printf '%016x' $(( 0x5eed000000000000 ^ (p * 0x9e3779b97f4a7c15) )))
+		got=$(od -An -tx8 -j $((p * 4096)) -N 8 "$mem" | tr -d ' ')
+		[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "page $p: $got, expected $want" >> "$V/$boot.memcheck"; }
+	done
+	if [ $bad = 0 ]; then
+		report ok "$boot" "host backing file holds the data written before the stress"
+	else
+		report "not ok" "$boot" "host backing file holds the data written before the stress" "$(cat "$V/$boot.memcheck" | tr '\n' ' ')"
+	fi
+}
+
+# the guest cleared device memory last: the backing file reads zeros where
+# the tests had written (the first MiB and page 4096)
+host_clear() {
+	local boot=$1 mem=$2 nz
+	nz=$( { head -c 1048576 "$mem"; dd if="$mem" bs=4096 skip=4096 count=1 status=none; } | tr -d '\0' | wc -c)
+	if [ "$nz" = 0 ]; then
+		report ok "$boot" "host backing file reads zeros after the memory clear"
+	else
+		report "not ok" "$boot" "host backing file reads zeros after the memory clear" "$nz non-zero bytes"
+	fi
+}
+
 DEMO_MSG=${DEMO_MSG:-hello from the VMM through vfio-cxl-pci}
 for boot in "$@"; do
 	name=${boot//,/+}
 	LOG=$V/$name.log MEMFILE=$V/$name.mem
 	rm -f "$LOG" "$MEMFILE"
 	t0=$(date +%s.%N)
-	KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE \
+	thread=multi
+	case ,$boot, in *,stress,*) thread=single ;; esac
+	KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
 		APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
 		"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
 	rc=$?

@@ -6,6 +6,9 @@
  *
  *   cxlfw commit <bdf> [lock]   commit HDM decoder 0 to the first CFMWS window
  *   cxlfw uncommit <bdf>        clear decoder 0 (unless locked)
+ *   cxlfw hijack <bdf>          commit and lock decoder 0 256 MiB higher in the
+ *                               window, as another agent would (QEMU does not
+ *                               enforce the lock, so this works while locked)
  *   cxlfw regs <bdf>            print DVSEC Control and every HDM decoder
  *   cxlfw hpa                   print the first CFMWS window: base size
  *   cxlfw fill <phys> <len> <seed>   write a pattern through /dev/mem
@@ -174,7 +177,7 @@ static void open_cfg(void)
 		die(path);
 }
 
-static int do_commit(int lock)
+static int do_commit(int lock, uint64_t shift)
 {
 	unsigned int dvsec = find_dvsec(0), count;
 	volatile uint32_t *hdm = map_hdm(&count);
@@ -183,6 +186,7 @@ static int do_commit(int lock)
 	int i;
 
 	cfmws(&base, &wsize);
+	base += shift;
 	size = ((uint64_t)cfg_read(dvsec + 0x18, 4) << 32) | (cfg_read(dvsec + 0x1c, 4) & 0xf0000000);
 	if (!size || size > wsize)
 		size = 256ULL << 20;
@@ -190,6 +194,7 @@ static int do_commit(int lock)
 	/* Mem_Enable in DVSEC Control, as platform firmware leaves it */
 	cfg_write(dvsec + 0xc, cfg_read(dvsec + 0xc, 2) | 0x4, 2);
 	hdm[1] = 0x2;				/* HDM Decoder Enable */
+	hdm[DEC(0) / 4 + 4] = 0;		/* uncommit first */
 	hdm[DEC(0) / 4 + 0] = (uint32_t)base & 0xf0000000;
 	hdm[DEC(0) / 4 + 1] = base >> 32;
 	hdm[DEC(0) / 4 + 2] = (uint32_t)size & 0xf0000000;
@@ -270,7 +275,9 @@ int main(int argc, char **argv)
 	bdf = argv[2];
 	open_cfg();
 	if (!strcmp(argv[1], "commit"))
-		return do_commit(argc > 3 && !strcmp(argv[3], "lock"));
+		return do_commit(argc > 3 && !strcmp(argv[3], "lock"), 0);
+	if (!strcmp(argv[1], "hijack"))
+		return do_commit(1, 256ULL << 20);
 	if (!strcmp(argv[1], "uncommit"))
 		return do_uncommit();
 	if (!strcmp(argv[1], "regs"))

@@ -67,7 +67,7 @@ vcp_driver() { basename "$(readlink "$SYS/$BDF/driver" 2>/dev/null)" 2>/dev/null
 vcp_dmesg_has() { dmesg | grep -qE "$1"; }
 
 vcp_kernel_log_clean() {
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|lockdep|circular locking|possible recursive locking|KASAN|UBSAN|kernel NULL pointer' | head -n 3)
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: possible|lock held when returning|KASAN:|UBSAN:|KFENCE:|ODEBUG:|kernel NULL pointer' | head -n 3)
 	if [ -z "$bad" ]; then
 		vcp_result ok "$1"
 	else

@@ -32,7 +32,20 @@ vcp_check "unbind vfio_cxl_pci" vcp_unbind
 vcp_check "the host's decoder programming is in place after unbind" \
 	sh -c "cxlfw regs $BDF | cmp -s - /tmp/regs.before"
 
-# 4. per-device opt-out
+# 4. guest-initiated CXL reset (QEMU's device has no CXL reset: emulate it);
+#    the memory clear is tested by the "clear" scenario
+echo Y > $P/emulate_cxl_reset
+vcp_check "bind with emulate_cxl_reset" vcp_bind vfio-cxl-pci
+vcp_ktap cxl-reset env VCP_BDF="$BDF" VCP_SKIP_MEMCLR=1 vfio_cxl_test -r cxl.guest_cxl_reset -r cxl.dvsec_status_and_control2
+vcp_check "unbind after the CXL resets" vcp_unbind
+echo N > $P/emulate_cxl_reset
+vcp_check "the host's decoders are in place after the CXL resets" \
+	sh -c "cxlfw regs $BDF | cmp -s - /tmp/regs.before"
+
+# From here on the device is bound without CXL: nothing restores the
+# decoders after the resets of an open and close, as with vfio-pci.
+
+# 5. per-device opt-out
 echo "$BDF" > $P/disable_cxl_bdf
 vcp_check "bind with disable_cxl_bdf" vcp_bind vfio-cxl-pci
 vcp_check "disable_cxl_bdf: reason logged" \
@@ -41,7 +54,7 @@ vcp_ktap plain-bdf env VCP_BDF="$BDF" vfio_cxl_test -f plain
 vcp_unbind
 echo > $P/disable_cxl_bdf
 
-# 5. Type-3 devices need the opt-in
+# 6. Type-3 devices need the opt-in
 echo N > $P/allow_type3
 dmesg -C
 vcp_check "bind a Type-3 device without allow_type3" vcp_bind vfio-cxl-pci
@@ -49,7 +62,7 @@ vcp_check "Type-3 refused: reason logged" vcp_dmesg_has "plain vfio-pci device: 
 vcp_unbind
 echo Y > $P/allow_type3
 
-# 6. disable_cxl=1 for every device
+# 7. disable_cxl=1 for every device
 rmmod vfio_cxl_pci
 ldmod vfio_cxl_pci allow_type3=1 disable_cxl=1
 dmesg -C

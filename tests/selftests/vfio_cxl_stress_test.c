@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stress tests of the DPA region's safety across resets, decode-off events
+ * and teardown, run inside the test VM against the real module ($VCP_BDF).
+ * Each test is bounded in time and prints what it did and how long it took.
+ *
+ * The DPA pages hold a pattern written before the stress; QEMU's emulated
+ * device returns zeros for an access while its decoder is not committed, so a
+ * mapping that survived a reset would read zeros: "only success or SIGBUS"
+ * is checked by comparing every value read against the pattern.
+ *
+ * Copyright (C) 2026 The vfio-cxl-pci authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../lib/vfio_dev.h"
+
+#define PG		4096UL
+#define PAT(p)		(0x5eed000000000000ULL ^ ((uint64_t)(p) * 0x9e3779b97f4a7c15ULL))
+
+static const char *bdf(void)
+{
+	const char *b = getenv("VCP_BDF");
+
+	return b ? b : "0000:0d:00.0";
+}
+
+static unsigned long count_env(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+
+	return v ? strtoul(v, NULL, 0) : def;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SIGBUS on a mapping access: jump back to the access site of this thread */
+static __thread sigjmp_buf *bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	if (bus_jmp)
+		siglongjmp(*bus_jmp, 1);
+	_exit(99);
+}
+
+static void catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus, .sa_flags = SA_NODEFER };
+
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* read one u64; returns 1 on SIGBUS */
+static int load(volatile uint64_t *p, uint64_t *v)
+{
+	sigjmp_buf jb;
+
+	bus_jmp = &jb;
+	if (sigsetjmp(jb, 1)) {
+		bus_jmp = NULL;
+		return 1;
+	}
+	*v = *p;
+	bus_jmp = NULL;
+	return 0;
+}
+
+struct dpa {
+	struct vcp_dev d;
+	uint64_t size, off;
+	char *map;
+	unsigned long pages;
+};
+
+static int dpa_open(struct dpa *m)
+{
+	struct vcp_region r;
+
+	if (vcp_open(&m->d, bdf()) || !m->d.cxl)
+		return -1;
+	if (vcp_region(&m->d, m->d.cxl->dpa_region_index, &r))
+		return -1;
+	m->size = r.info.size;
+	m->off = r.info.offset;
+	vcp_region_free(&r);
+	m->pages = m->size / PG;
+	m->map = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, m->d.fd, m->off);
+	return m->map == MAP_FAILED ? -1 : 0;
+}
+
+static void dpa_close(struct dpa *m)
+{
+	if (m->map && m->map != MAP_FAILED)
+		munmap(m->map, m->size);
+	m->map = NULL;
+	vcp_close(&m->d);
+}
+
+static void fill(struct dpa *m)
+{
+	for (unsigned long p = 0; p < m->pages; p++)
+		*(volatile uint64_t *)(m->map + p * PG) = PAT(p);
+}
+
+/* every page holds its pattern, read through the mapping (no SIGBUS allowed) */
+static unsigned long verify(struct dpa *m)
+{
+	unsigned long bad = 0;
+	uint64_t v;
+
+	for (unsigned long p = 0; p < m->pages; p++)
+		if (load((volatile uint64_t *)(m->map + p * PG), &v) || v != PAT(p))
+			bad++;
+	return bad;
+}
+
+struct toucher {
+	struct dpa *m;
+	volatile int stop;
+	unsigned long touches, sigbus, wrong;
+	pthread_t t;
+};
+
+static void *touch_loop(void *arg)
+{
+	struct toucher *t = arg;
+	uint64_t v;
+
+	while (!t->stop) {
+		for (unsigned long p = 0; p < t->m->pages && !t->stop; p++) {
+			if (load((volatile uint64_t *)(t->m->map + p * PG), &v))
+				t->sigbus++;
+			else if (v != PAT(p))
+				t->wrong++;
+			t->touches++;
+		}
+	}
+	return NULL;
+}
+
+static int reset(struct vcp_dev *d)
+{
+	for (int i = 0; i < 100; i++) {
+		if (!ioctl(d->fd, VFIO_DEVICE_RESET))
+			return 0;
+		if (errno != EAGAIN)
+			return -errno;
+		usleep(1000);
+	}
+	return -EAGAIN;
+}
+
+static void kernel_log_mark(const char *what)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		dprintf(fd, "vfio_cxl_stress: %s\n", what);
+		close(fd);
+	}
+}
+
+/* The tests need no shared state; the fixture only carries the timeouts. */
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+TEST_F_TIMEOUT(stress, reset_under_load, 900)
+{
+	unsigned long n = count_env("VCP_STRESS_RESETS", 200), ok = 0, i;
+	struct toucher t = { 0 };
+	struct dpa m = { 0 };
+	double t0;
+
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	t.m = &m;
+	t0 = now();
+	ASSERT_EQ(0, pthread_create(&t.t, NULL, touch_loop, &t));
+	for (i = 0; i < n; i++) {
+		ok += reset(&m.d) == 0;
+		usleep(2000);	/* let the toucher map pages again in between */
+	}
+	t.stop = 1;
+	pthread_join(t.t, NULL);
+	ksft_print_msg("%lu VFIO_DEVICE_RESETs under load in %.1f s: %lu touches: %lu read data, %lu SIGBUS, %lu wrong values\n",
+		       n, now() - t0, t.touches, t.touches - t.sigbus - t.wrong, t.sigbus, t.wrong);
+	EXPECT_EQ(n, ok);
+	EXPECT_GT(t.touches - t.sigbus, 0) TH_LOG("the toucher also read data between resets");
+	EXPECT_EQ(0, t.wrong) TH_LOG("a mapping read device memory while it did not decode");
+	EXPECT_EQ(0, verify(&m)) TH_LOG("data written before the resets is intact");
+	dpa_close(&m);
+	kernel_log_mark("reset_under_load done");
+}
+
+static int set_memory(struct vcp_dev *d, int on)
+{
+	uint16_t cmd;
+	uint64_t off = vcp_region_offset(VFIO_PCI_CONFIG_REGION_INDEX) + 4;
+
+	if (pread(d->fd, &cmd, 2, off) != 2)
+		return -errno;
+	cmd = on ? cmd | 2 : cmd & ~2;
+	return pwrite(d->fd, &cmd, 2, off) == 2 ? 0 : -errno;
+}
+
+TEST_F_TIMEOUT(stress, memory_toggle_under_load, 900)
+{
+	unsigned long n = count_env("VCP_STRESS_TOGGLES", 200), off_bus = 0, on_ok = 0, i;
+	struct toucher t = { 0 };
+	struct dpa m = { 0 };
+	uint64_t v;
+	double t0;
+
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	t.m = &m;
+	t0 = now();
+	ASSERT_EQ(0, pthread_create(&t.t, NULL, touch_loop, &t));
+	for (i = 0; i < n; i++) {
+		unsigned long p = (i * 7919) % m.pages;
+
+		ASSERT_EQ(0, set_memory(&m.d, 0));
+		off_bus += load((volatile uint64_t *)(m.map + p * PG), &v);
+		ASSERT_EQ(0, set_memory(&m.d, 1));
+		on_ok += !load((volatile uint64_t *)(m.map + p * PG), &v) && v == PAT(p);
+		usleep(2000);
+	}
+	t.stop = 1;
+	pthread_join(t.t, NULL);
+	ksft_print_msg("%lu Memory Space Enable toggles under load in %.1f s: %lu touches: %lu read data, %lu SIGBUS, %lu wrong\n",
+		       n, now() - t0, t.touches, t.touches - t.sigbus - t.wrong, t.sigbus, t.wrong);
+	EXPECT_EQ(n, off_bus) TH_LOG("an access with memory decode off must get SIGBUS");
+	EXPECT_EQ(n, on_ok) TH_LOG("an access with memory decode back on must work");
+	EXPECT_EQ(0, t.wrong);
+	EXPECT_EQ(0, verify(&m));
+	dpa_close(&m);
+	kernel_log_mark("memory_toggle_under_load done");
+}
+
+TEST_F_TIMEOUT(stress, open_close_cycles, 1800)
+{
+	unsigned long n = count_env("VCP_STRESS_OPENS", 1000), i, opened = 0;
+	struct dpa m = { 0 };
+	uint64_t v;
+	double t0;
+	int fd;
+
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	munmap(m.map, m.size);
+	m.map = NULL;
+	close(m.d.fd);		/* keep the group and container, close the device */
+	m.d.fd = -1;
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		fd = ioctl(m.d.group, VFIO_GROUP_GET_DEVICE_FD, bdf());
+		if (fd < 0)
+			continue;
+		opened++;
+		close(fd);
+	}
+	ksft_print_msg("%lu device opens and closes in %.1f s\n", n, now() - t0);
+	EXPECT_EQ(n, opened);
+	m.d.fd = ioctl(m.d.group, VFIO_GROUP_GET_DEVICE_FD, bdf());
+	ASSERT_GE(m.d.fd, 0);
+	m.map = mmap(NULL, m.size, PROT_READ, MAP_SHARED, m.d.fd, m.off);
+	ASSERT_NE(MAP_FAILED, m.map);
+	EXPECT_EQ(0, verify(&m));
+	EXPECT_EQ(0, load((volatile uint64_t *)m.map, &v));
+	dpa_close(&m);
+	kernel_log_mark("open_close_cycles done");
+}
+
+/* Unbind waits for the user; meanwhile the mapping gives SIGBUS, not memory. */
+TEST_F_TIMEOUT(stress, unbind_while_mapped, 300)
+{
+	char path[128], drv[128];
+	struct dpa m = { 0 };
+	ssize_t n;
+	pid_t pid;
+	uint64_t v;
+	int st, bus;
+
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf());
+	n = readlink(path, drv, sizeof(drv) - 1);
+	ASSERT_GT(n, 0);
+	drv[n] = 0;
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		int fd;
+
+		/* the child must not hold the device itself */
+		munmap(m.map, m.size);
+		close(m.d.fd);
+		close(m.d.group);
+		close(m.d.container);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf());
+		fd = open(path, O_WRONLY);
+		_exit(fd < 0 || write(fd, bdf(), strlen(bdf())) < 0 ? 1 : 0);
+	}
+	sleep(2);
+	EXPECT_EQ(0, waitpid(pid, &st, WNOHANG)) TH_LOG("unbind waits for the user");
+	bus = load((volatile uint64_t *)(m.map + 5 * PG), &v);
+	EXPECT_EQ(1, bus) TH_LOG("the mapping is gone while unbind waits");
+	dpa_close(&m);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf());
+	EXPECT_NE(0, access(path, F_OK)) TH_LOG("the device is unbound");
+	/* bind again (driver_override is still set) and find the data */
+	st = open("/sys/bus/pci/drivers_probe", O_WRONLY);
+	ASSERT_GE(st, 0);
+	ASSERT_EQ((ssize_t)strlen(bdf()), write(st, bdf(), strlen(bdf())));
+	close(st);
+	ASSERT_EQ(0, dpa_open(&m));
+	EXPECT_EQ(0, verify(&m));
+	dpa_close(&m);
+	kernel_log_mark("unbind_while_mapped done");
+}
+
+/*
+ * Someone else commits and locks the device's decoder 0 elsewhere: the
+ * restore after the next decode-off event cannot put the host's programming
+ * back, so the region stays blocked (SIGBUS, -EIO) until a reset clears the
+ * decoder and the restore succeeds. The scenario checks the log line.
+ */
+TEST_F_TIMEOUT(stress, restore_failure_blocks, 300)
+{
+	struct dpa m = { 0 };
+	char cmd[128], buf[8];
+	uint64_t v;
+
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	snprintf(cmd, sizeof(cmd), "cxlfw hijack %s > /dev/null", bdf());
+	ASSERT_EQ(0, system(cmd));
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, set_memory(&m.d, 0));
+		ASSERT_EQ(0, set_memory(&m.d, 1));
+		EXPECT_EQ(1, load((volatile uint64_t *)m.map, &v)) TH_LOG("blocked after failed restore");
+		EXPECT_EQ(-1, pread(m.d.fd, buf, 8, m.off));
+		EXPECT_EQ(EIO, errno);
+	}
+	ASSERT_EQ(0, reset(&m.d));
+	EXPECT_EQ(0, verify(&m)) TH_LOG("back after the reset, data intact");
+	dpa_close(&m);
+	kernel_log_mark("restore_failure_blocks done");
+}
+
+TEST_F_TIMEOUT(stress, rmmod_while_open, 300)
+{
+	struct dpa m = { 0 };
+
+	ASSERT_EQ(0, dpa_open(&m));
+	EXPECT_NE(0, system("rmmod vfio_cxl_pci 2>/dev/null"));
+	EXPECT_EQ(0, access("/sys/module/vfio_cxl_pci", F_OK)) TH_LOG("still loaded");
+	/* the device keeps working */
+	fill(&m);
+	EXPECT_EQ(0, verify(&m));
+	dpa_close(&m);
+}
+
+/* scrub=1: the next owner finds zeros; prints the cost of the scrub. */
+TEST_F_TIMEOUT(stress, scrub_between_owners, 900)
+{
+	struct dpa m = { 0 };
+	char p[8] = "";
+	double t0;
+	int fd;
+
+	fd = open("/sys/module/vfio_cxl_pci/parameters/scrub", O_RDONLY);
+	if (fd < 0 || read(fd, p, sizeof(p)) < 1 || p[0] != 'Y') {
+		if (fd >= 0)
+			close(fd);
+		SKIP(return, "scrub=0");
+	}
+	close(fd);
+	catch_sigbus();
+	ASSERT_EQ(0, dpa_open(&m));
+	fill(&m);
+	t0 = now();
+	dpa_close(&m);
+	ksft_print_msg("close with scrub of %llu MiB took %.1f s\n",
+		       (unsigned long long)m.size >> 20, now() - t0);
+	ASSERT_EQ(0, dpa_open(&m));
+	for (unsigned long i = 0; i < m.pages; i += 97) {
+		uint64_t v = 1;
+
+		EXPECT_EQ(0, load((volatile uint64_t *)(m.map + i * PG), &v));
+		EXPECT_EQ(0, v) TH_LOG("page %lu", i);
+	}
+	/* one scrub is enough for the test: turn it off before this close */
+	fd = open("/sys/module/vfio_cxl_pci/parameters/scrub", O_WRONLY);
+	if (fd >= 0) {
+		EXPECT_EQ(1, write(fd, "N", 1));
+		close(fd);
+	}
+	dpa_close(&m);
+}
+
+TEST_HARNESS_MAIN
