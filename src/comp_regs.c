@@ -300,9 +300,9 @@ static u32 comp_hw_read(void *ctx, u32 off, u32 width)
 }
 
 /* One naturally aligned access of 1, 2 or 4 bytes inside the block. */
-static int comp_block_access(struct vfio_cxl_device *cdev, u32 off, u32 width,
-			     u32 *val, bool iswrite)
+static int comp_block_access(void *ctx, u32 off, u32 width, u32 *val, bool iswrite)
 {
+	struct vfio_cxl_device *cdev = ctx;
 	struct vfio_pci_core_device *vdev = &cdev->core;
 	const struct vfio_cxl_comp_hw hw = { .read = comp_hw_read, .ctx = cdev };
 
@@ -313,35 +313,24 @@ static int comp_block_access(struct vfio_cxl_device *cdev, u32 off, u32 width,
 	return vfio_cxl_comp_block_rw(cdev->hdm, &hw, off, width, val, iswrite);
 }
 
-static ssize_t comp_block_rw(struct vfio_cxl_device *cdev, char __user *buf,
-			     size_t count, u32 off, bool iswrite)
+static ssize_t comp_block_part(struct vfio_cxl_device *cdev, char __user *buf,
+			       size_t n, u64 at, loff_t *p, bool iswrite)
 {
-	size_t done = 0;
-	u32 width, val;
-	int ret;
+	return vfio_cxl_rw_regs(buf, n, at - cdev->hw.comp_off, iswrite,
+				comp_block_access, cdev);
+}
 
-	while (done < count) {
-		u32 pos = off + done;
-		size_t left = count - done;
+static vfio_cxl_part_rw_t comp_bar_part(struct vfio_cxl_device *cdev, u64 at,
+					u64 *end)
+{
+	u64 bstart = cdev->hw.comp_off, bend = bstart + CXL_COMPONENT_BLOCK_SIZE;
 
-		width = (pos % 4 == 0 && left >= 4) ? 4 : (pos % 2 == 0 && left >= 2) ? 2 : 1;
-		val = 0;
-		if (iswrite && copy_from_user(&val, buf + done, width))
-			return done ? done : -EFAULT;
-		if (iswrite)
-			val = le32_to_cpu((__force __le32)val);
-		ret = comp_block_access(cdev, pos, width, &val, iswrite);
-		if (ret)
-			return done ? done : ret;
-		if (!iswrite) {
-			__le32 le = cpu_to_le32(val);
-
-			if (copy_to_user(buf + done, &le, width))
-				return done ? done : -EFAULT;
-		}
-		done += width;
+	if (at >= bstart && at < bend) {
+		*end = bend;
+		return comp_block_part;
 	}
-	return done;
+	*end = at < bstart ? bstart : U64_MAX;
+	return vfio_cxl_core_rw;
 }
 
 /**
@@ -364,36 +353,7 @@ static ssize_t comp_block_rw(struct vfio_cxl_device *cdev, char __user *buf,
 ssize_t vfio_cxl_comp_bar_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			     size_t count, loff_t *ppos, bool iswrite)
 {
-	struct vfio_device *core_vdev = &cdev->core.vdev;
-	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK, base = *ppos - pos;
-	u64 bstart = cdev->hw.comp_off, bend = bstart + CXL_COMPONENT_BLOCK_SIZE;
-	size_t done = 0;
-	ssize_t ret = 0;
-
-	while (done < count) {
-		u64 at = pos + done;
-		size_t n = count - done;
-		loff_t p = base + at;
-
-		if (at < bstart || at >= bend) {
-			if (at < bstart)
-				n = min_t(u64, n, bstart - at);
-			ret = iswrite ? vfio_pci_core_write(core_vdev, buf + done, n, &p) :
-					vfio_pci_core_read(core_vdev, buf + done, n, &p);
-		} else {
-			n = min_t(u64, n, bend - at);
-			ret = comp_block_rw(cdev, buf + done, n, at - bstart, iswrite);
-		}
-		if (ret <= 0)
-			break;
-		done += ret;
-		if (ret < n)
-			break;
-	}
-	if (!done)
-		return ret;
-	*ppos += done;
-	return done;
+	return vfio_cxl_route_rw(cdev, buf, count, ppos, iswrite, comp_bar_part);
 }
 
 /**

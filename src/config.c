@@ -99,7 +99,7 @@ void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
 
 struct user_write {
 	const char __user *buf;
-	u32 pos;
+	u64 pos;
 };
 
 static int user_byte(void *ctx, u32 off)
@@ -113,12 +113,12 @@ static int user_byte(void *ctx, u32 off)
 }
 
 /*
- * A write vfio-pci-core will perform: when it may stop memory decode (or reset
- * the device), the DPA region is zapped and blocked around it, so no fault can
- * map device memory while the device does not decode it.
+ * Parts vfio-pci-core handles. A write that may stop memory decode (or reset
+ * the device) is bracketed by a block of the DPA region, so no fault can map
+ * device memory while the device does not decode it.
  */
-static ssize_t core_write(struct vfio_cxl_device *cdev, char __user *buf,
-			  size_t n, loff_t *p, u32 at)
+static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
+			 size_t n, u64 at, loff_t *p, bool iswrite)
 {
 	struct pci_dev *pdev = cdev->core.pdev;
 	const struct vfio_cxl_cfg_caps caps = {
@@ -129,28 +129,57 @@ static ssize_t core_write(struct vfio_cxl_device *cdev, char __user *buf,
 	struct user_write w = { .buf = buf, .pos = at };
 	ssize_t ret;
 
-	if (!vfio_cxl_cfg_write_stops_decode(&caps, at, n, user_byte, &w))
-		return vfio_pci_core_write(&cdev->core.vdev, buf, n, p);
+	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&caps, at, n, user_byte, &w))
+		return vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);
 	vfio_cxl_dpa_block(cdev, true);
-	ret = vfio_pci_core_write(&cdev->core.vdev, buf, n, p);
+	ret = vfio_cxl_core_rw(cdev, buf, n, at, p, true);
 	vfio_cxl_dpa_unblock(cdev);
 	return ret;
 }
 
-/* Which part of config space an offset is in, and where that part ends. */
-enum cfg_part { CFG_CORE, CFG_DVSEC, CFG_RO_DVSEC };
+/* other CXL DVSECs: reads from vfio-pci-core, writes dropped */
+static ssize_t ro_dvsec_part(struct vfio_cxl_device *cdev, char __user *buf,
+			     size_t n, u64 at, loff_t *p, bool iswrite)
+{
+	return iswrite ? n : vfio_cxl_core_rw(cdev, buf, n, at, p, false);
+}
 
-static enum cfg_part cfg_part(struct vfio_cxl_device *cdev, u32 at, u32 *end)
+/* One naturally aligned access of the virtual DVSEC; @at in config space. */
+static int dvsec_access(void *ctx, u32 at, u32 width, u32 *val, bool iswrite)
+{
+	struct vfio_cxl_device *cdev = ctx;
+	u32 off = at - cdev->hw.dvsec;
+	int ret;
+
+	if (!iswrite) {
+		guard(mutex)(&cdev->dvsec_lock);
+		return vfio_cxl_dvsec_read(&cdev->dvsec, off, width, val);
+	}
+	scoped_guard(mutex, &cdev->dvsec_lock)
+		ret = vfio_cxl_dvsec_write(&cdev->dvsec, off, width, *val);
+	if (ret == VFIO_CXL_DVSEC_RESET_REQUESTED)
+		ret = vfio_cxl_guest_cxl_reset(cdev);
+	return ret;
+}
+
+static ssize_t dvsec_part(struct vfio_cxl_device *cdev, char __user *buf,
+			  size_t n, u64 at, loff_t *p, bool iswrite)
+{
+	return vfio_cxl_rw_regs(buf, n, at, iswrite, dvsec_access, cdev);
+}
+
+/* Which part of config space an offset is in, and where that part ends. */
+static vfio_cxl_part_rw_t cfg_part(struct vfio_cxl_device *cdev, u64 at, u64 *end)
 {
 	const struct vfio_cxl_hw *hw = &cdev->hw;
-	u32 next = U32_MAX, s, e;
+	u64 next = U64_MAX, s, e;
 	unsigned int i;
 
 	s = hw->dvsec + CXL_DVSEC_HEADER1;
 	e = hw->dvsec + hw->dvsec_len;
 	if (at >= s && at < e) {
 		*end = e;
-		return CFG_DVSEC;
+		return dvsec_part;
 	}
 	if (s > at)
 		next = s;
@@ -159,56 +188,13 @@ static enum cfg_part cfg_part(struct vfio_cxl_device *cdev, u32 at, u32 *end)
 		e = s + hw->ro_dvsec[i].len;
 		if (at >= s && at < e) {
 			*end = e;
-			return CFG_RO_DVSEC;
+			return ro_dvsec_part;
 		}
 		if (s > at && s < next)
 			next = s;
 	}
 	*end = next;
-	return CFG_CORE;
-}
-
-/* One naturally aligned access of the virtual DVSEC. */
-static int dvsec_access(struct vfio_cxl_device *cdev, char __user *buf, u32 off,
-			u32 width, bool iswrite)
-{
-	__le32 le = 0;
-	u32 val;
-	int ret;
-
-	if (iswrite) {
-		if (copy_from_user(&le, buf, width))
-			return -EFAULT;
-		scoped_guard(mutex, &cdev->dvsec_lock)
-			ret = vfio_cxl_dvsec_write(&cdev->dvsec, off, width, le32_to_cpu(le));
-		if (ret == VFIO_CXL_DVSEC_RESET_REQUESTED)
-			ret = vfio_cxl_guest_cxl_reset(cdev);
-		return ret;
-	}
-	scoped_guard(mutex, &cdev->dvsec_lock)
-		ret = vfio_cxl_dvsec_read(&cdev->dvsec, off, width, &val);
-	if (ret)
-		return ret;
-	le = cpu_to_le32(val);
-	return copy_to_user(buf, &le, width) ? -EFAULT : 0;
-}
-
-static ssize_t dvsec_rw(struct vfio_cxl_device *cdev, char __user *buf,
-			size_t count, u32 pos, bool iswrite)
-{
-	size_t done = 0;
-	int ret;
-
-	while (done < count) {
-		u32 at = pos + done, left = count - done;
-		u32 width = (at % 4 == 0 && left >= 4) ? 4 : (at % 2 == 0 && left >= 2) ? 2 : 1;
-
-		ret = dvsec_access(cdev, buf + done, at - cdev->hw.dvsec, width, iswrite);
-		if (ret)
-			return done ? done : ret;
-		done += width;
-	}
-	return done;
+	return core_part;
 }
 
 /**
@@ -228,41 +214,5 @@ static ssize_t dvsec_rw(struct vfio_cxl_device *cdev, char __user *buf,
 ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite)
 {
-	struct vfio_device *core_vdev = &cdev->core.vdev;
-	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK, base = *ppos - pos;
-	size_t done = 0;
-	ssize_t ret = 0;
-
-	while (done < count) {
-		u32 at = pos + done, end;
-		size_t n = count - done;
-		loff_t p = base + at;
-
-		if (pos + done > U32_MAX)
-			break;
-		switch (cfg_part(cdev, at, &end)) {
-		case CFG_DVSEC:
-			n = min_t(size_t, n, end - at);
-			ret = dvsec_rw(cdev, buf + done, n, at, iswrite);
-			break;
-		case CFG_RO_DVSEC:
-			n = min_t(size_t, n, end - at);
-			ret = iswrite ? n : vfio_pci_core_read(core_vdev, buf + done, n, &p);
-			break;
-		default:
-			n = min_t(size_t, n, end - at);
-			ret = iswrite ? core_write(cdev, buf + done, n, &p, at) :
-					vfio_pci_core_read(core_vdev, buf + done, n, &p);
-			break;
-		}
-		if (ret <= 0)
-			break;
-		done += ret;
-		if (ret < n)
-			break;
-	}
-	if (!done)
-		return ret;
-	*ppos += done;
-	return done;
+	return vfio_cxl_route_rw(cdev, buf, count, ppos, iswrite, cfg_part);
 }

@@ -417,42 +417,43 @@ MODULE_DEVICE_TABLE(pci, vfio_cxl_pci_table);
  * write the documented name "vfio-cxl-pci"; libvirt writes the module name it
  * found in modules.alias, "vfio_cxl_pci". One driver per spelling.
  */
-static struct pci_driver vfio_cxl_pci_driver = {
-	.name			= "vfio-cxl-pci",
-	.id_table		= vfio_cxl_pci_table,
-	.probe			= vfio_cxl_probe,
-	.remove			= vfio_cxl_remove,
-	.err_handler		= &vfio_cxl_err_handlers,
-	.driver_managed_dma	= true,
-};
+#define VFIO_CXL_PCI_DRIVER(drv_name) {				\
+	.name			= drv_name,			\
+	.id_table		= vfio_cxl_pci_table,		\
+	.probe			= vfio_cxl_probe,		\
+	.remove			= vfio_cxl_remove,		\
+	.err_handler		= &vfio_cxl_err_handlers,	\
+	.driver_managed_dma	= true,				\
+}
 
-static struct pci_driver vfio_cxl_pci_modname_driver = {
-	.name			= KBUILD_MODNAME,
-	.id_table		= vfio_cxl_pci_table,
-	.probe			= vfio_cxl_probe,
-	.remove			= vfio_cxl_remove,
-	.err_handler		= &vfio_cxl_err_handlers,
-	.driver_managed_dma	= true,
+static struct pci_driver vfio_cxl_pci_drivers[] = {
+	VFIO_CXL_PCI_DRIVER("vfio-cxl-pci"),
+	VFIO_CXL_PCI_DRIVER(KBUILD_MODNAME),
 };
 
 static int __init vfio_cxl_init(void)
 {
+	unsigned int i;
 	int ret;
 
-	ret = pci_register_driver(&vfio_cxl_pci_driver);
-	if (ret)
-		return ret;
-	ret = pci_register_driver(&vfio_cxl_pci_modname_driver);
-	if (ret)
-		pci_unregister_driver(&vfio_cxl_pci_driver);
-	return ret;
+	for (i = 0; i < ARRAY_SIZE(vfio_cxl_pci_drivers); i++) {
+		ret = pci_register_driver(&vfio_cxl_pci_drivers[i]);
+		if (ret) {
+			while (i--)
+				pci_unregister_driver(&vfio_cxl_pci_drivers[i]);
+			return ret;
+		}
+	}
+	return 0;
 }
 module_init(vfio_cxl_init);
 
 static void __exit vfio_cxl_exit(void)
 {
-	pci_unregister_driver(&vfio_cxl_pci_modname_driver);
-	pci_unregister_driver(&vfio_cxl_pci_driver);
+	unsigned int i = ARRAY_SIZE(vfio_cxl_pci_drivers);
+
+	while (i--)
+		pci_unregister_driver(&vfio_cxl_pci_drivers[i]);
 }
 module_exit(vfio_cxl_exit);
 

@@ -151,6 +151,54 @@ static inline struct vfio_cxl_device *vfio_cxl_from_vdev(struct vfio_device *vde
 	return container_of(vdev, struct vfio_cxl_device, core.vdev);
 }
 
+/**
+ * typedef vfio_cxl_reg_access_t - one naturally aligned register access
+ * @ctx: caller context
+ * @off: offset of the register access
+ * @width: 1, 2 or 4 bytes
+ * @val: value read, or value to write, CPU byte order
+ * @write: true for a write
+ *
+ * Return: 0 or a negative errno.
+ */
+typedef int (*vfio_cxl_reg_access_t)(void *ctx, u32 off, u32 width, u32 *val,
+				     bool write);
+
+/**
+ * typedef vfio_cxl_part_rw_t - handles one part of a device-fd access
+ * @cdev: the device
+ * @buf: user buffer for the part
+ * @n: bytes in the part
+ * @at: offset of the part in its region
+ * @p: file position of the part
+ * @write: true for a write
+ *
+ * Return: bytes done, or a negative errno.
+ */
+typedef ssize_t (*vfio_cxl_part_rw_t)(struct vfio_cxl_device *cdev,
+				      char __user *buf, size_t n, u64 at,
+				      loff_t *p, bool write);
+
+/**
+ * typedef vfio_cxl_part_t - which part of a region an offset falls in
+ * @cdev: the device
+ * @at: offset in the region
+ * @end: set to the offset where the part ends
+ *
+ * Return: the handler of the part.
+ */
+typedef vfio_cxl_part_rw_t (*vfio_cxl_part_t)(struct vfio_cxl_device *cdev,
+					      u64 at, u64 *end);
+
+/* access.c */
+ssize_t vfio_cxl_rw_regs(char __user *buf, size_t count, u32 pos, bool iswrite,
+			 vfio_cxl_reg_access_t access, void *ctx);
+ssize_t vfio_cxl_core_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			 size_t n, u64 at, loff_t *p, bool iswrite);
+ssize_t vfio_cxl_route_rw(struct vfio_cxl_device *cdev, char __user *buf,
+			  size_t count, loff_t *ppos, bool iswrite,
+			  vfio_cxl_part_t part);
+
 /* module parameters (main.c) */
 extern bool vfio_cxl_allow_type3;
 extern bool vfio_cxl_strict_hdm_lock;
