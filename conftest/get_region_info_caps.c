@@ -15,6 +15,8 @@ static int vfio_cxl_probe_fn(struct vfio_device *vdev,
 	return 0;
 }
 
+extern const struct vfio_device_ops vfio_cxl_probe;
+
 const struct vfio_device_ops vfio_cxl_probe = {
 	.get_region_info_caps = vfio_cxl_probe_fn,
 };

@@ -7,6 +7,8 @@
  */
 #include <linux/vfio.h>
 
+extern const struct vfio_device_ops vfio_cxl_probe;
+
 const struct vfio_device_ops vfio_cxl_probe = {
 	.bind_iommufd	= vfio_iommufd_physical_bind,
 	.unbind_iommufd	= vfio_iommufd_physical_unbind,

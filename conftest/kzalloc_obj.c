@@ -6,6 +6,8 @@
  */
 #include <linux/slab.h>
 
+int *vfio_cxl_probe(void);
+
 int *vfio_cxl_probe(void)
 {
 	int *p = kzalloc_obj(*p, GFP_KERNEL);

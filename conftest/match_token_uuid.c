@@ -6,6 +6,8 @@
  */
 #include <linux/vfio_pci_core.h>
 
+extern const struct vfio_device_ops vfio_cxl_probe;
+
 const struct vfio_device_ops vfio_cxl_probe = {
 	.match_token_uuid = vfio_pci_core_match_token_uuid,
 };

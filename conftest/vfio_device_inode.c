@@ -7,6 +7,8 @@
  */
 #include <linux/vfio.h>
 
+struct inode *vfio_cxl_probe(struct vfio_device *vdev);
+
 struct inode *vfio_cxl_probe(struct vfio_device *vdev)
 {
 	return vdev->inode;
