@@ -36,7 +36,11 @@ static u16 dvsec_hw_read16(void *ctx, u16 off)
 	struct vfio_cxl_device *cdev = ctx;
 	u16 v = 0;
 
-	pci_user_read_config_word(cdev->core.pdev, cdev->hw.dvsec + off, &v);
+	/*
+	 * Not pci_user_*(): those wait while a reset blocks config access, and
+	 * this runs under dvsec_lock, which reset_done takes.
+	 */
+	pci_read_config_word(cdev->core.pdev, cdev->hw.dvsec + off, &v);
 	return v;
 }
 
@@ -44,7 +48,7 @@ static void dvsec_hw_write16(void *ctx, u16 off, u16 val)
 {
 	struct vfio_cxl_device *cdev = ctx;
 
-	pci_user_write_config_word(cdev->core.pdev, cdev->hw.dvsec + off, val);
+	pci_write_config_word(cdev->core.pdev, cdev->hw.dvsec + off, val);
 }
 
 /**
@@ -87,29 +91,16 @@ int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev)
  * vfio_cxl_dvsec_device_reset() - the device was reset
  * @cdev: the device
  *
- * The virtual DVSEC follows: see vfio_cxl_dvsec_reset().
+ * The virtual DVSEC follows (see vfio_cxl_dvsec_reset()), unless the reset is
+ * the one a guest-initiated CXL reset does: that leaves configuration alone.
  *
  * Context: reset_done; process context; takes @cdev->dvsec_lock.
  */
 void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dvsec_lock);
-	vfio_cxl_dvsec_reset(&cdev->dvsec);
-}
-
-struct user_write {
-	const char __user *buf;
-	u64 pos;
-};
-
-static int user_byte(void *ctx, u32 off)
-{
-	struct user_write *w = ctx;
-	u8 b;
-
-	if (get_user(b, (const u8 __user *)w->buf + (off - w->pos)))
-		return -EFAULT;
-	return b;
+	if (!cdev->in_cxl_reset)
+		vfio_cxl_dvsec_reset(&cdev->dvsec);
 }
 
 /*
@@ -126,10 +117,9 @@ static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
 		.pcie = pdev->pcie_cap,
 		.af = pci_find_capability(pdev, PCI_CAP_ID_AF),
 	};
-	struct user_write w = { .buf = buf, .pos = at };
 	ssize_t ret;
 
-	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&caps, at, n, user_byte, &w))
+	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&caps, at, n))
 		return vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);
 	vfio_cxl_dpa_block(cdev, true);
 	ret = vfio_cxl_core_rw(cdev, buf, n, at, p, true);

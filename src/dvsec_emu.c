@@ -352,14 +352,11 @@ int vfio_cxl_dvsec_write(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
 	return ret;
 }
 
-/* Config-space offsets and bits, PCI r6.0 7.5.1.1.3, 7.5.2.2, 7.5.3.4; AF ECN. */
-#define CFG_COMMAND		0x04
-#define CFG_COMMAND_MEMORY	0x02
-#define CFG_PM_CTRL		0x04
-#define CFG_EXP_DEVCTL_HI	0x09	/* high byte of Device Control */
-#define CFG_EXP_DEVCTL_BCR_FLR	0x80	/* bit 15 */
-#define CFG_AF_CTRL		0x05
-#define CFG_AF_CTRL_FLR		0x01
+/* Config-space offsets, PCI r6.0 7.5.1.1.3, 7.5.2.2, 7.5.3.4; AF ECN. */
+#define CFG_COMMAND		0x04	/* Memory Space Enable is in this byte */
+#define CFG_PM_CTRL		0x04	/* from the PM capability */
+#define CFG_EXP_DEVCTL_HI	0x09	/* Initiate FLR, from the PCIe capability */
+#define CFG_AF_CTRL		0x05	/* Initiate FLR, from the AF capability */
 
 static bool write_covers(u32 pos, u32 count, u32 off)
 {
@@ -372,42 +369,27 @@ static bool write_covers(u32 pos, u32 count, u32 off)
  * @caps: where the device's PM, PCIe and AF capabilities are
  * @pos: config-space offset of the write
  * @count: bytes written
- * @byte: returns a byte of the write
- * @ctx: passed to @byte
  *
- * True for writes that clear PCI_COMMAND Memory Space Enable, write the PM
- * Control/Status register (any power-state change: D3 stops decode, and
- * D3hot to D0 may reset the device), or set Initiate Function Level Reset in
- * the PCIe Device Control or AF Control register. A byte that cannot be read
- * counts as stopping decode.
+ * True for writes to the byte of PCI_COMMAND that holds Memory Space Enable,
+ * to the PM Control/Status register (D3 stops decode, and D3hot to D0 may
+ * reset the device), to the byte of PCIe Device Control that holds Initiate
+ * Function Level Reset, or to AF Control. Decided by location only: the
+ * written value is in user memory, and reading it here and again when the
+ * write is performed would leave a window to change it in between.
  *
  * Return: true if the DPA region must be zapped and blocked around the write.
  */
 bool vfio_cxl_cfg_write_stops_decode(const struct vfio_cxl_cfg_caps *caps,
-				     u32 pos, u32 count, vfio_cxl_byte_t byte,
-				     void *ctx)
+				     u32 pos, u32 count)
 {
-	int b;
-
-	if (write_covers(pos, count, CFG_COMMAND)) {
-		b = byte(ctx, CFG_COMMAND);
-		if (b < 0 || !(b & CFG_COMMAND_MEMORY))
-			return true;
-	}
+	if (write_covers(pos, count, CFG_COMMAND))
+		return true;
 	if (caps->pm && (write_covers(pos, count, caps->pm + CFG_PM_CTRL) ||
 			 write_covers(pos, count, caps->pm + CFG_PM_CTRL + 1)))
 		return true;
-	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI)) {
-		b = byte(ctx, caps->pcie + CFG_EXP_DEVCTL_HI);
-		if (b < 0 || (b & CFG_EXP_DEVCTL_BCR_FLR))
-			return true;
-	}
-	if (caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL)) {
-		b = byte(ctx, caps->af + CFG_AF_CTRL);
-		if (b < 0 || (b & CFG_AF_CTRL_FLR))
-			return true;
-	}
-	return false;
+	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))
+		return true;
+	return caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL);
 }
 
 /**

@@ -67,18 +67,8 @@ struct vfio_cxl_cfg_caps {
 	u16 af;
 };
 
-/**
- * typedef vfio_cxl_byte_t - one byte of a pending config write
- * @ctx: caller context
- * @off: config-space offset of the byte, inside the write
- *
- * Return: the byte, or a negative errno if it cannot be read.
- */
-typedef int (*vfio_cxl_byte_t)(void *ctx, u32 off);
-
 bool vfio_cxl_cfg_write_stops_decode(const struct vfio_cxl_cfg_caps *caps,
-				     u32 pos, u32 count, vfio_cxl_byte_t byte,
-				     void *ctx);
+				     u32 pos, u32 count);
 int vfio_cxl_dvsec_emu_init(struct vfio_cxl_dvsec_emu *emu, const u8 *cfg,
 			    u16 len, const struct vfio_cxl_dvsec_hw *hw);
 int vfio_cxl_dvsec_read(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
