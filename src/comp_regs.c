@@ -30,7 +30,10 @@
  * - elsewhere in the block, reads come from the device and writes are
  *   dropped.
  *
- * VFIO_DEVICE_IOEVENTFD into the block is refused with -EINVAL.
+ * VFIO_DEVICE_IOEVENTFD is refused with -ENOTTY: an ioeventfd writes to the
+ * BAR from the kernel, and the core reads the request from user memory again
+ * after any check of ours, so one aimed elsewhere could be turned into the
+ * block in between. VMMs fall back to trapping the write.
  */
 
 static ssize_t comp_regs_rw(struct vfio_pci_core_device *vdev, char __user *buf,
@@ -162,7 +165,7 @@ int vfio_cxl_get_info_cap(struct vfio_cxl_device *cdev,
 		.dpa_region_index = cdev->dpa.index,
 		.comp_regs_region_index = cdev->comp_regs_index,
 	};
-	struct vfio_device_info info;
+	struct vfio_device_info info = {};
 	u32 argsz, core_caps, off, last;
 	long ret;
 
@@ -371,34 +374,6 @@ bool vfio_cxl_comp_bar_mmap_allowed(struct vfio_cxl_device *cdev,
 
 	return !vfio_cxl_comp_bar_overlaps(cdev->hw.comp_off, PAGE_SIZE, start,
 					   vma->vm_end - vma->vm_start);
-}
-
-/**
- * vfio_cxl_ioeventfd_allowed() - may this ioeventfd be registered
- * @cdev: a device with CXL passthrough active
- * @arg: the user's &struct vfio_device_ioeventfd
- *
- * An ioeventfd writes to the BAR directly from the kernel; one inside the
- * component block would bypass the virtual view.
- *
- * Context: ioctl; process context.
- * Return: 0 if allowed, -EINVAL if it targets the component block, -EFAULT.
- */
-int vfio_cxl_ioeventfd_allowed(struct vfio_cxl_device *cdev,
-			       struct vfio_device_ioeventfd __user *arg)
-{
-	struct vfio_device_ioeventfd ev;
-	u64 pos;
-
-	if (copy_from_user(&ev, arg, offsetofend(struct vfio_device_ioeventfd, fd)))
-		return -EFAULT;
-	if (VFIO_PCI_OFFSET_TO_INDEX(ev.offset) != cdev->hw.comp_bar)
-		return 0;
-	pos = ev.offset & VFIO_PCI_OFFSET_MASK;
-	if (vfio_cxl_comp_bar_overlaps(cdev->hw.comp_off, 1, pos,
-				       ev.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK))
-		return -EINVAL;
-	return 0;
 }
 
 #ifndef VFIO_CXL_HAVE_GET_REGION_INFO_CAPS

@@ -149,7 +149,8 @@ static void save_decoder(struct vfio_cxl_hw *hw, unsigned int n)
 }
 
 /* Every CXL DVSEC but the Device DVSEC: read-only to the guest. */
-static void find_other_dvsecs(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
+static int find_other_dvsecs(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
+			     const char **reason)
 {
 	u16 pos = 0;
 	u32 hdr1;
@@ -157,12 +158,17 @@ static void find_other_dvsecs(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
 	while ((pos = pci_find_next_ext_capability(pdev, pos, PCI_EXT_CAP_ID_DVSEC))) {
 		pci_read_config_dword(pdev, pos + CXL_DVSEC_HEADER1, &hdr1);
 		if (FIELD_GET(CXL_DVSEC_HEADER1_VENDOR, hdr1) != CXL_VENDOR_ID ||
-		    pos == hw->dvsec || hw->nr_ro_dvsec == VFIO_CXL_MAX_RO_DVSECS)
+		    pos == hw->dvsec)
 			continue;
+		if (hw->nr_ro_dvsec == VFIO_CXL_MAX_RO_DVSECS) {
+			*reason = "too many CXL DVSECs to keep read-only";
+			return -E2BIG;
+		}
 		hw->ro_dvsec[hw->nr_ro_dvsec].pos = pos;
 		hw->ro_dvsec[hw->nr_ro_dvsec].len = FIELD_GET(CXL_DVSEC_HEADER1_LEN, hdr1);
 		hw->nr_ro_dvsec++;
 	}
+	return 0;
 }
 
 static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
@@ -199,8 +205,7 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		return -EBUSY;
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &hw->dvsec_ctrl);
-	find_other_dvsecs(pdev, hw);
-	return 0;
+	return find_other_dvsecs(pdev, hw, reason);
 }
 
 static int map_hdm(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
@@ -286,7 +291,7 @@ static int claim_hpa(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 	if (IS_ERR(hw->dpa_map)) {
 		hw->dpa_map = NULL;
 		*reason = "cannot map device memory";
-		return -ENOMEM;
+		return -EIO;
 	}
 	return 0;
 }
@@ -323,7 +328,7 @@ static int init_view(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
  * Context: probe; process context, may sleep.
  * Return: 0 if the device is passed through as CXL, else a negative errno
  * with @reason set (-ENODEV, -EINVAL, -EPERM, -EBUSY, -ERANGE, -EOPNOTSUPP,
- * -ENOMEM).
+ * -E2BIG, -EIO; -ENOMEM when the kernel is out of memory, which fails probe).
  */
 int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		    struct vfio_cxl_hdm_emu **hdm, const char **reason)

@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/pci.h>
 #include <linux/uaccess.h>
 
@@ -135,6 +136,7 @@ void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev, bool lossy)
  *
  * When the last block goes, the host's decoder programming is verified and,
  * if a reset cleared it, restored; only then can faults map device memory.
+ * A device in low power is verified at the first fault after it woke up.
  *
  * Context: process context, may sleep; takes @cdev->dpa.lock.
  */
@@ -143,7 +145,11 @@ void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev)
 	guard(mutex)(&cdev->dpa.lock);
 	if (WARN_ON_ONCE(!cdev->dpa.blockers))
 		return;
-	if (!--cdev->dpa.blockers)
+	/*
+	 * In low power the device may still be in D0 now and reach D3 (and
+	 * lose its decoders) later: verify at the first fault after wake-up.
+	 */
+	if (!--cdev->dpa.blockers && !READ_ONCE(cdev->core.pm_runtime_engaged))
 		dpa_reactivate(cdev);
 }
 
@@ -196,6 +202,36 @@ void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev)
 }
 
 /**
+ * vfio_cxl_dpa_error() - PCI error recovery starts or ends
+ * @cdev: the device
+ * @recovering: true when recovery starts (error_detected), false when the
+ *	device is back (resume)
+ *
+ * Recovery may reset the link without the reset_prepare/reset_done
+ * callbacks: the region is blocked, as for a reset, from the error report
+ * until the device resumes, and the host's programming is verified then.
+ * A recovery that never resumes leaves the region blocked.
+ *
+ * Context: PCI error handlers; process context; takes @cdev->dpa.lock.
+ */
+void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering)
+{
+	struct vfio_cxl_dpa *dpa = &cdev->dpa;
+
+	guard(mutex)(&dpa->lock);
+	if (recovering == dpa->error_blocked)
+		return;
+	dpa->error_blocked = recovering;
+	if (recovering) {
+		dpa->blockers++;
+		dpa->host_ok = false;
+		dpa_zap(cdev);
+	} else if (!--dpa->blockers) {
+		dpa_reactivate(cdev);
+	}
+}
+
+/**
  * vfio_cxl_dpa_clear() - write zeros over the whole device memory
  * @cdev: the device, decoding the host's programming
  *
@@ -205,13 +241,16 @@ void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev)
  * place; user mappings are expected to be blocked or gone.
  *
  * Context: process context, may sleep; takes @cdev->dpa.lock.
- * Return: 0, or -EIO if the device stopped decoding the host's programming.
+ * Return: 0, -EIO if the device stopped decoding the host's programming, or
+ * -EINTR if the task got a fatal signal.
  */
 int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev)
 {
 	u64 off, size = cdev->hw.dpa_size;
 
 	for (off = 0; off < size; off += SZ_1M) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		scoped_guard(mutex, &cdev->dpa.lock) {
 			if (!cdev->dpa.host_ok)
 				return -EIO;
@@ -278,8 +317,8 @@ static ssize_t dpa_rw_chunk(struct vfio_cxl_device *cdev, void *bounce, u64 pos,
 		return -EIO;
 	if (iswrite)
 		memcpy(cdev->hw.dpa_map + pos, bounce, n);
-	else
-		memcpy(bounce, cdev->hw.dpa_map + pos, n);
+	else if (copy_mc_to_kernel(bounce, cdev->hw.dpa_map + pos, n))
+		return -EIO;	/* poisoned device memory */
 	return n;
 }
 

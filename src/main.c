@@ -171,10 +171,7 @@ static long vfio_cxl_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	}
 #endif
 	case VFIO_DEVICE_IOEVENTFD:
-		ret = vfio_cxl_ioeventfd_allowed(cdev, (void __user *)arg);
-		if (ret)
-			return ret;
-		break;
+		return -ENOTTY;	/* see DOC: component register BAR */
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 		/* no window between the core's zap of the BARs and the reset */
@@ -392,7 +389,8 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_error_handlers vfio_cxl_err_handlers = {
-	.error_detected	= vfio_pci_core_aer_err_detected,
+	.error_detected	= vfio_cxl_error_detected,
+	.resume		= vfio_cxl_error_resume,
 	.reset_prepare	= vfio_cxl_reset_prepare,
 	.reset_done	= vfio_cxl_reset_done,
 };

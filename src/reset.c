@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/iopoll.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 
 #include "vfio_cxl.h"
 
@@ -210,8 +211,42 @@ void vfio_cxl_reset_done(struct pci_dev *pdev)
 	if (!cdev)
 		return;
 	vfio_cxl_dpa_reset_done(cdev);
-	if (!READ_ONCE(cdev->in_cxl_reset))
-		vfio_cxl_dvsec_device_reset(cdev);
+	vfio_cxl_dvsec_device_reset(cdev);
+}
+
+/**
+ * vfio_cxl_error_detected() - PCI error recovery begins
+ * @pdev: the device
+ * @state: the channel state
+ *
+ * Blocks the DPA region until vfio_cxl_error_resume() (recovery may reset
+ * the link without reset_prepare), then lets vfio-pci-core notify the user.
+ *
+ * Context: PCI error recovery; process context.
+ * Return: what vfio_pci_core_aer_err_detected() returns.
+ */
+pci_ers_result_t vfio_cxl_error_detected(struct pci_dev *pdev,
+					 pci_channel_state_t state)
+{
+	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
+
+	if (cdev)
+		vfio_cxl_dpa_error(cdev, true);
+	return vfio_pci_core_aer_err_detected(pdev, state);
+}
+
+/**
+ * vfio_cxl_error_resume() - PCI error recovery is done
+ * @pdev: the device
+ *
+ * Context: PCI error recovery; process context.
+ */
+void vfio_cxl_error_resume(struct pci_dev *pdev)
+{
+	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
+
+	if (cdev)
+		vfio_cxl_dpa_error(cdev, false);
 }
 
 /**
@@ -239,17 +274,24 @@ int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 	scoped_guard(mutex, &cdev->dvsec_lock) {
 		mem_clr = vfio_cxl_dvsec_mem_clr(&cdev->dvsec) &&
 			  (cdev->dvsec.cap & CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE);
-		WRITE_ONCE(cdev->in_cxl_reset, true);
+		cdev->in_cxl_reset++;
 	}
-	vfio_cxl_dpa_block(cdev, true);
-	ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
-	if (!ret && mem_clr)
-		ret = vfio_cxl_dpa_clear(cdev);
-	scoped_guard(mutex, &cdev->dpa.lock)
-		ok = !ret && cdev->dpa.host_ok;
-	vfio_cxl_dpa_unblock(cdev);
+	/* the config write path does not hold a runtime PM reference */
+	ret = pm_runtime_resume_and_get(&cdev->core.pdev->dev);
+	if (!ret) {
+		vfio_cxl_dpa_block(cdev, true);
+		ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
+		if (!ret && mem_clr)
+			ret = vfio_cxl_dpa_clear(cdev);
+		scoped_guard(mutex, &cdev->dpa.lock)
+			ok = !ret && cdev->dpa.host_ok;
+		vfio_cxl_dpa_unblock(cdev);
+		pm_runtime_put(&cdev->core.pdev->dev);
+	} else {
+		ok = false;
+	}
 	scoped_guard(mutex, &cdev->dvsec_lock) {
-		WRITE_ONCE(cdev->in_cxl_reset, false);
+		cdev->in_cxl_reset--;
 		vfio_cxl_dvsec_reset_result(&cdev->dvsec, ok);
 	}
 	if (!ok)

@@ -97,6 +97,7 @@ struct vfio_cxl_hw {
  * @blockers: number of operations in progress that stop, or may stop, the
  *	device decoding memory (reset, memory disable, power transition)
  * @removing: the device is being unbound: blocked for good
+ * @error_blocked: PCI error recovery is in progress and holds a block
  * @restore_warned: a failed restore has been logged and not yet succeeded
  *
  * The region is usable (faults insert PTEs, fd I/O works) only when
@@ -110,6 +111,7 @@ struct vfio_cxl_dpa {
 	bool host_ok;
 	unsigned int blockers;
 	bool removing;
+	bool error_blocked;
 	bool restore_warned;
 };
 
@@ -123,8 +125,8 @@ struct vfio_cxl_dpa {
  * @comp_regs_index: VFIO region index of the COMP_REGS region while open
  * @dvsec_lock: protects @dvsec and @in_cxl_reset
  * @dvsec: the guest's view of the CXL Device DVSEC, seeded at every open
- * @in_cxl_reset: a guest-initiated CXL reset is running: the reset it does
- *	leaves the virtual DVSEC alone
+ * @in_cxl_reset: number of guest-initiated CXL resets running; the resets
+ *	they do leave the virtual DVSEC alone
  * @dpa: the DPA region
  */
 struct vfio_cxl_device {
@@ -136,7 +138,7 @@ struct vfio_cxl_device {
 	u32 comp_regs_index;
 	struct mutex dvsec_lock;	/* protects @dvsec, @in_cxl_reset */
 	struct vfio_cxl_dvsec_emu dvsec;
-	bool in_cxl_reset;
+	unsigned int in_cxl_reset;
 	struct vfio_cxl_dpa dpa;
 };
 
@@ -215,6 +217,9 @@ int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);
+pci_ers_result_t vfio_cxl_error_detected(struct pci_dev *pdev,
+					 pci_channel_state_t state);
+void vfio_cxl_error_resume(struct pci_dev *pdev);
 
 /* dpa.c */
 int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev);
@@ -224,6 +229,7 @@ void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_verify(struct vfio_cxl_device *cdev);
 void vfio_cxl_dpa_remove(struct vfio_cxl_device *cdev);
 int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering);
 
 /* config.c */
 int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev);
@@ -242,8 +248,6 @@ ssize_t vfio_cxl_comp_bar_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			     size_t count, loff_t *ppos, bool iswrite);
 bool vfio_cxl_comp_bar_mmap_allowed(struct vfio_cxl_device *cdev,
 				    struct vm_area_struct *vma);
-int vfio_cxl_ioeventfd_allowed(struct vfio_cxl_device *cdev,
-			       struct vfio_device_ioeventfd __user *arg);
 int vfio_cxl_ioctl_get_region_info(struct vfio_cxl_device *cdev,
 				   struct vfio_region_info __user *arg);
 
