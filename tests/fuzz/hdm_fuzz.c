@@ -10,10 +10,16 @@
  * - no access reaches the device as a write (the hardware write callback
  *   aborts);
  * - reserved bits and read-only-zero registers stay zero;
- * - a committed decoder always holds a valid programming;
+ * - a committed decoder always holds a valid programming (checked by rules
+ *   written here, not by the code under test);
+ * - a locked decoder never changes, except the one v2 firmware unlock;
+ *   a committed one keeps its SIZE, IG and IW;
  * - the host physical address never appears in a read (unless the input
  *   itself wrote that value);
  * - a rejected access (-EINVAL) changes nothing.
+ *
+ * An input starting with 0xff instead feeds its bytes to the capability
+ * array parser as the device's register area.
  *
  * Copyright (C) 2026 The vfio-cxl-pci authors
  */
@@ -28,7 +34,7 @@
 #define HPA_LO		0x30000000u
 
 static u32 snap[CXL_CM_SIZE / 4];
-static int wrote_hpa_hi;
+static int wrote_hpa_hi, fw_lock_left;
 
 static void fail(const char *what, u32 a, u32 b)
 {
@@ -62,6 +68,59 @@ static u32 dec_rsvd(const struct vfio_cxl_hdm_emu *e)
 	return r;
 }
 
+static u32 dreg(const struct vfio_cxl_hdm_emu *e, unsigned int n, u32 r)
+{
+	return e->regs[(e->geom.hdm_off + 0x10 + 0x20 * n + r) / 4];
+}
+
+static u64 daddr(const struct vfio_cxl_hdm_emu *e, unsigned int n, u32 lo)
+{
+	return (u64)dreg(e, n, lo + 4) << 32 | (dreg(e, n, lo) & 0xf0000000u);
+}
+
+/* CXL r3.1 8.2.4.20: what a committed decoder of a 1-way device must hold */
+static int valid_programming(const struct vfio_cxl_hdm_emu *e, unsigned int n)
+{
+	u32 ctrl = dreg(e, n, 0x10);
+	u64 end = 0;
+
+	if ((ctrl >> 4 & 0xf) != 0 || (ctrl & 0xf) > 6 || !daddr(e, n, 0x8))
+		return 0;
+	for (unsigned int i = 0; i <= n; i++) {
+		u64 skip = daddr(e, i, 0x14), size = daddr(e, i, 0x8);
+
+		if (i < n && !(dreg(e, i, 0x10) & (1u << 10)))
+			return 0;
+		if (skip > e->dpa_size || size > e->dpa_size || end + skip + size > e->dpa_size)
+			return 0;
+		end += skip + size;
+	}
+	return 1;
+}
+
+static void check_frozen(const struct vfio_cxl_hdm_emu *b, const struct vfio_cxl_hdm_emu *e)
+{
+	for (unsigned int n = 0; n < e->geom.count; n++) {
+		u32 bc = dreg(b, n, 0x10), ec = dreg(e, n, 0x10);
+
+		if ((bc & (1u << 8)) && (bc & (1u << 10))) {
+			for (u32 r = 0; r < 0x10; r += 4)
+				if (dreg(b, n, r) != dreg(e, n, r))
+					fail("a locked decoder's BASE or SIZE changed", n, r);
+			if (ec != bc) {
+				if (n || !fw_lock_left || ec != (bc & ~(1u << 8)))
+					fail("a locked decoder's control changed", bc, ec);
+				fw_lock_left = 0;	/* the one v2 unlock */
+			}
+		} else if (bc & (1u << 10)) {
+			if (dreg(b, n, 0x8) != dreg(e, n, 0x8) || dreg(b, n, 0xc) != dreg(e, n, 0xc))
+				fail("a committed decoder's SIZE changed", n, 0);
+			if ((bc & 0xff) != (ec & 0xff))
+				fail("a committed decoder's IG/IW changed", bc, ec);
+		}
+	}
+}
+
 static void check(const struct vfio_cxl_hdm_emu *e)
 {
 	const u32 *h = e->regs + e->geom.hdm_off / 4;
@@ -85,7 +144,7 @@ static void check(const struct vfio_cxl_hdm_emu *e)
 			fail("decoder control reserved bits", n, d[4]);
 		if (d[5] | d[6] | d[7])
 			fail("DPA skip / reserved not zero", n, d[5] | d[6] | d[7]);
-		if ((d[4] & CXL_HDM_CTRL_COMMITTED) && !vfio_cxl_hdm_decoder_valid(e, n))
+		if ((d[4] & CXL_HDM_CTRL_COMMITTED) && !valid_programming(e, n))
 			fail("committed decoder with an invalid programming", n, d[4]);
 		if ((d[4] & CXL_HDM_CTRL_COMMITTED) && (d[4] & CXL_HDM_CTRL_ERR_NOT_COMMITTED))
 			fail("committed and error", n, d[4]);
@@ -117,8 +176,35 @@ static u32 take(struct input *in, unsigned int bytes)
 	return v;
 }
 
+/* arbitrary bytes as the device's CXL.cache/mem area */
+static int parse_mode(const uint8_t *data, size_t size)
+{
+	static struct vfio_cxl_hdm_emu e;
+	static const int counts[] = { 1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32 };
+	struct vfio_cxl_hdm_geom g;
+	u32 limit = size - 1 > CXL_CM_SIZE ? CXL_CM_SIZE : (size - 1) & ~3u;
+	int ok = 0;
+
+	memset(snap, 0, sizeof(snap));
+	memcpy(snap, data + 1, limit);
+	if (vfio_cxl_hdm_parse(rd_arr, snap, limit, &g))
+		return 0;
+	for (unsigned int i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		ok |= (int)g.count == counts[i];
+	if (!ok || g.hdm_off % 4 || g.hdm_off < 8 || g.cm_size > limit ||
+	    g.cm_size != g.hdm_off + 0x10 + 0x20 * g.count ||
+	    (snap[g.hdm_off / 4] & 0xf) > 12 || snap[0] >> 24 == 0)
+		fail("parse accepted an impossible geometry", g.hdm_off, g.cm_size);
+	if (!vfio_cxl_hdm_emu_init(&e, &g, snap, 256ULL << 20, false, false))
+		check(&e);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (size && data[0] == 0xff)
+		return parse_mode(data, size);
+
 	static const u32 widths[] = { 0, 1, 2, 3, 4, 8 };
 	struct vfio_cxl_comp_hw hw = { .read = hw_read, .write = hw_write };
 	struct input in = { data, size };
@@ -158,6 +244,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vfio_cxl_hdm_emu_init(&e, &g, snap, dpa, cfg & 0x4000, cfg & 0x8000))
 		fail("init refused a valid snapshot", cfg, 0);
 	wrote_hpa_hi = 0;
+	fw_lock_left = !!(cfg & 0x800) && !(cfg & 0x8000);
 	check(&e);
 
 	while (in.left) {
@@ -166,8 +253,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		u32 v = 0;
 		int ret;
 
-		if (val == HPA_HI)
-			wrote_hpa_hi = 1;
+		if ((op & 1) && val == HPA_HI)
+			wrote_hpa_hi = 1;	/* a write: the guest's own value */
 		before = e;
 		switch (op & 3) {
 		case 0:		/* COMP_REGS read */
@@ -198,6 +285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (ret && memcmp(&before, &e, sizeof(e)))
 			fail("a rejected access changed the view", op, off);
+		check_frozen(&before, &e);
 		check(&e);
 	}
 	return 0;

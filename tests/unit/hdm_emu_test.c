@@ -377,11 +377,11 @@ TEST(commit_two_decoders_and_uncommit_order)
 	struct vfio_cxl_hdm_emu e;
 	struct vfio_cxl_hdm_geom g;
 
+	/* a device with 512 MiB whose decoders firmware left uncommitted */
 	make_snapshot(0);
+	snap[CTRL(0) / 4] = 0;
 	g = geom();
-	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, DPA, false, false));
-	e.dpa_size = 2 * DPA;		/* a device with 512 MiB */
-	wr(&e, CTRL(0), 0);
+	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, 2 * DPA, false, false));
 	program(&e, 0, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
 	/* HPA below decoder 0's end: refused */
 	program(&e, 1, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
