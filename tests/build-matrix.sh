@@ -29,8 +29,17 @@ for s in $SERIES; do
 	res $([ "$(modinfo -F name "$ko")" = vfio_cxl_pci ]; echo $?) "$s: module name vfio_cxl_pci" ""
 	res $(modinfo -F vermagic "$ko" | grep -q "^$abi "; echo $?) "$s: vermagic $abi" \
 		"$(modinfo -F vermagic "$ko")"
-	res $([ -n "$(modinfo -F parm "$ko" | grep -E '^(disable_cxl|allow_type3|disable_cxl_bdf):')" ]; echo $?) \
-		"$s: module parameters documented" ""
+	# every parameter the README documents exists and carries a description
+	parm=$(modinfo -F parm "$ko")
+	missing=""
+	for p in disable_cxl disable_cxl_bdf allow_type3 scrub emulate_cxl_reset strict_hdm_lock; do
+		echo "$parm" | grep -qE "^$p:[A-Za-z].{15,}" || missing="$missing $p"
+		grep -q "^| \`$p\`" "$VCP_ROOT/README.md" || missing="$missing $p(README)"
+	done
+	extra=$(echo "$parm" | sed -n 's/^\([a-z_0-9]*\):.*/\1/p' |
+		grep -vxE 'disable_cxl|disable_cxl_bdf|allow_type3|scrub|emulate_cxl_reset|strict_hdm_lock')
+	res $([ -z "$missing$extra" ]; echo $?) "$s: module parameters documented (modinfo and README)" \
+		"missing:$missing undocumented: $extra"
 done
 
 [ $DKMS_ONLY = 1 ] && exit 0

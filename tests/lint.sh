@@ -10,9 +10,13 @@ res() { if [ "$1" = 0 ]; then echo "ok lint: $2"; else echo "not ok lint: $2 # $
 
 SRCS=(src/*.c src/*.h include/uapi/linux/*.h conftest/*.c)
 for f in "${SRCS[@]}"; do
-	out=$("$LINUX_SOURCE/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types -f "$f" 2>&1 |
-	      grep -v '^fatal: ')
-	res $([ -z "$out" ]; echo $?) "checkpatch --strict $f" "$(echo "$out" | grep -E '^(ERROR|WARNING|CHECK)' | head -n 2 | tr '\n' ' ')"
+	# checkpatch exits non-zero on any ERROR/WARNING/CHECK (and when it
+	# cannot run at all); "fatal:" lines are git noise from --no-tree
+	out=$("$LINUX_SOURCE/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types -f "$f" 2>&1)
+	rc=$?
+	out=$(echo "$out" | grep -v '^fatal: ')
+	res $([ $rc = 0 ] && [ -z "$out" ]; echo $?) "checkpatch --strict $f" \
+		"rc=$rc $(echo "$out" | grep -m2 . | tr '\n' ' ' | cut -c1-200)"
 done
 
 # sparse over the whole module, against the bookworm-built kernel
@@ -56,6 +60,12 @@ for m in -m64 -m32; do
 		res $([ -z "$out" ]; echo $?) "UAPI header builds with $m" "$(echo "$out" | head -n 2 | tr '\n' ' ')"
 	fi
 done
+# the header's static assertions bite: a <linux/vfio.h> that disagrees with
+# our layout (here: a different flag bit) must break the build
+out=$(printf '#define VFIO_DEVICE_FLAGS_CXL (1 << 10)\n#include "include/uapi/linux/vfio_cxl.h"\nint main(void) { return 0; }\n' |
+      gcc -std=c11 -Wall -x c - -o /dev/null 2>&1)
+res $(echo "$out" | grep -q 'static assertion failed'; echo $?) \
+	"UAPI header refuses a conflicting VFIO_DEVICE_FLAGS_CXL" "$(echo "$out" | head -n 2 | tr '\n' ' ')"
 out=$(printf '#include <linux/vfio.h>\n#include "include/uapi/linux/vfio_cxl.h"\nint main() { return 0; }\n' |
       g++ -std=c++11 -Wall -Werror -x c++ - -o /dev/null 2>&1)
 res $([ -z "$out" ]; echo $?) "UAPI header builds as C++" "$(echo "$out" | head -n 2 | tr '\n' ' ')"
