@@ -4,7 +4,10 @@
  * device registers for host-side checks. Runs in the guest, as root, with
  * /dev/mem (boot with iomem=relaxed to reach ranges a driver claimed).
  *
- *   cxlfw commit <bdf> [lock]   commit HDM decoder 0 to the first CFMWS window
+ *   cxlfw commit <bdf> [lock] [iw=N] [shift=BYTES]
+ *                               commit HDM decoder 0 to the first CFMWS window
+ *                               (iw: interleave-ways encoding; shift: place it
+ *                               that far into, or past, the window)
  *   cxlfw uncommit <bdf>        clear decoder 0 (unless locked)
  *   cxlfw hijack <bdf>          commit and lock decoder 0 256 MiB higher in the
  *                               window, as another agent would (QEMU does not
@@ -177,7 +180,7 @@ static void open_cfg(void)
 		die(path);
 }
 
-static int do_commit(int lock, uint64_t shift)
+static int do_commit(int lock, uint64_t shift, unsigned int iw)
 {
 	unsigned int dvsec = find_dvsec(0), count;
 	volatile uint32_t *hdm = map_hdm(&count);
@@ -201,7 +204,7 @@ static int do_commit(int lock, uint64_t shift)
 	hdm[DEC(0) / 4 + 3] = size >> 32;
 	hdm[DEC(0) / 4 + 5] = 0;
 	hdm[DEC(0) / 4 + 6] = 0;
-	ctrl = 1u << 9;				/* Commit, IG 0, IW 0 */
+	ctrl = 1u << 9 | (iw & 0xf) << 4;	/* Commit, IG 0, IW as asked */
 	if ((cls >> 8) == 0x0502)
 		ctrl |= 1u << 12;		/* HDM-H target (Type-3) */
 	if (lock)
@@ -269,15 +272,28 @@ int main(int argc, char **argv)
 		return do_mem(argv[1][0] == 'c', strtoull(argv[2], NULL, 0),
 			      strtoull(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
 	if (argc < 3) {
-		fprintf(stderr, "usage: cxlfw commit|uncommit|regs <bdf> [lock] | hpa | fill|check <phys> <len> <seed>\n");
+		fprintf(stderr, "usage: cxlfw commit <bdf> [lock] [iw=N] [shift=B] | uncommit|regs|hijack <bdf> | hpa | fill|check <phys> <len> <seed>\n");
 		return 2;
 	}
 	bdf = argv[2];
 	open_cfg();
-	if (!strcmp(argv[1], "commit"))
-		return do_commit(argc > 3 && !strcmp(argv[3], "lock"), 0);
+	if (!strcmp(argv[1], "commit")) {
+		uint64_t shift = 0;
+		unsigned int iw = 0;
+		int lock = 0;
+
+		for (int i = 3; i < argc; i++) {
+			if (!strcmp(argv[i], "lock"))
+				lock = 1;
+			else if (!strncmp(argv[i], "iw=", 3))
+				iw = strtoul(argv[i] + 3, NULL, 0);
+			else if (!strncmp(argv[i], "shift=", 6))
+				shift = strtoull(argv[i] + 6, NULL, 0);
+		}
+		return do_commit(lock, shift, iw);
+	}
 	if (!strcmp(argv[1], "hijack"))
-		return do_commit(1, 256ULL << 20);
+		return do_commit(1, 256ULL << 20, 0);
 	if (!strcmp(argv[1], "uncommit"))
 		return do_uncommit();
 	if (!strcmp(argv[1], "regs"))

@@ -22,20 +22,24 @@ vcp_check() {
 }
 
 # vcp_ktap <suite> <command...>: run a kselftest binary, its KTAP prefixed
+# and streamed (a suite cut off by the VM timeout still shows how far it got),
+# then its exit status
 vcp_ktap() {
-	local suite=$1 rc
+	local suite=$1
 	shift
-	"$@" > /tmp/ktap.out 2>&1
-	rc=$?
-	sed "s/^/VCP-KTAP $suite: /" /tmp/ktap.out
-	echo "VCP-KTAP $suite: exit $rc"
+	{ "$@" 2>&1; echo "exit $?"; } | sed "s/^/VCP-KTAP $suite: /"
 }
 
-# Load a module (and what it depends on) from the initramfs.
+# Load a module (and what it depends on) from the initramfs. Parameters for a
+# module that is already loaded would be lost: that is an error.
 ldmod() {
 	local n d
 	n=$(echo "$1" | tr - _); shift
-	grep -q "^$n " /proc/modules && return 0
+	if grep -q "^$n " /proc/modules; then
+		[ $# = 0 ] && return 0
+		vcp_result "not ok" "load $n $*" "already loaded; parameters not applied"
+		return 1
+	fi
 	for d in $(sed -n "s/^$n://p" "$MODDIR/deps"); do ldmod "$d"; done
 	insmod "$MODDIR/$n.ko" "$@"
 }

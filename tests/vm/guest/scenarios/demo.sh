@@ -7,6 +7,7 @@ say() { echo "VCP-DEMO: $*"; }
 say "CXL device $BDF: $(cat "$SYS/$BDF/vendor"):$(cat "$SYS/$BDF/device") class $(cat "$SYS/$BDF/class")"
 say "[firmware] committing HDM decoder 0 to the CXL fixed memory window"
 cxlfw commit "$BDF" lock | sed 's/^/VCP-DEMO:   /'
+cxlfw regs "$BDF" | grep -E '^dvsec|^dec0' > /tmp/demo.regs
 say "[host] loading vfio-cxl-pci (allow_type3=1: QEMU only emulates Type-3 devices)"
 ldmod vfio_iommu_type1
 ldmod vfio_cxl_pci allow_type3=1
@@ -19,4 +20,6 @@ rc=$?
 sed 's/^/VCP-DEMO:   /' /tmp/demo.out
 vcp_check "demo: VMM wrote the message through the DPA mmap" test "$rc" = 0
 say "[host] after close: real decoder 0 is back to the host's programming:"
-cxlfw regs "$BDF" | grep -E '^dvsec|^dec0' | sed 's/^/VCP-DEMO:   /'
+cxlfw regs "$BDF" | grep -E '^dvsec|^dec0' > /tmp/demo.regs.after
+sed 's/^/VCP-DEMO:   /' /tmp/demo.regs.after
+vcp_check "demo: the host's decoder 0 is as firmware left it" cmp -s /tmp/demo.regs /tmp/demo.regs.after
