@@ -194,6 +194,23 @@ FIXTURE_TEARDOWN(stress)
 {
 }
 
+/*
+ * Open the DPA region with its page pattern and start a thread touching it;
+ * SIGBUS is caught and counted. Returns 0, or non-zero on failure.
+ */
+static int start_load(struct dpa *m, struct toucher *t)
+{
+	int ret;
+
+	catch_sigbus();
+	ret = dpa_open(m);
+	if (ret)
+		return ret;
+	fill(m);
+	t->m = m;
+	return -pthread_create(&t->t, NULL, touch_loop, t);
+}
+
 TEST_F_TIMEOUT(stress, reset_under_load, 900)
 {
 	unsigned long n = count_env("VCP_STRESS_RESETS", 200), ok = 0, i;
@@ -201,12 +218,8 @@ TEST_F_TIMEOUT(stress, reset_under_load, 900)
 	struct dpa m = { 0 };
 	double t0;
 
-	catch_sigbus();
-	ASSERT_EQ(0, dpa_open(&m));
-	fill(&m);
-	t.m = &m;
+	ASSERT_EQ(0, start_load(&m, &t));
 	t0 = now();
-	ASSERT_EQ(0, pthread_create(&t.t, NULL, touch_loop, &t));
 	for (i = 0; i < n; i++) {
 		ok += reset(&m.d) == 0;
 		usleep(2000);	/* let the toucher map pages again in between */
@@ -242,12 +255,8 @@ TEST_F_TIMEOUT(stress, memory_toggle_under_load, 900)
 	uint64_t v;
 	double t0;
 
-	catch_sigbus();
-	ASSERT_EQ(0, dpa_open(&m));
-	fill(&m);
-	t.m = &m;
+	ASSERT_EQ(0, start_load(&m, &t));
 	t0 = now();
-	ASSERT_EQ(0, pthread_create(&t.t, NULL, touch_loop, &t));
 	for (i = 0; i < n; i++) {
 		unsigned long p = (i * 7919) % m.pages;
 
