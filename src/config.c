@@ -111,15 +111,9 @@ void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
 static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
 			 size_t n, u64 at, loff_t *p, bool iswrite)
 {
-	struct pci_dev *pdev = cdev->core.pdev;
-	const struct vfio_cxl_cfg_caps caps = {
-		.pm = pdev->pm_cap,
-		.pcie = pdev->pcie_cap,
-		.af = pci_find_capability(pdev, PCI_CAP_ID_AF),
-	};
 	ssize_t ret;
 
-	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&caps, at, n))
+	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&cdev->hw.cfg_caps, at, n))
 		return vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);
 	vfio_cxl_dpa_block(cdev, true);
 	ret = vfio_cxl_core_rw(cdev, buf, n, at, p, true);

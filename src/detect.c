@@ -205,6 +205,9 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		return -EBUSY;
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &hw->dvsec_ctrl);
+	hw->cfg_caps.pm = pdev->pm_cap;
+	hw->cfg_caps.pcie = pdev->pcie_cap;
+	hw->cfg_caps.af = pci_find_capability(pdev, PCI_CAP_ID_AF);
 	return find_other_dvsecs(pdev, hw, reason);
 }
 

@@ -59,6 +59,8 @@ struct vfio_cxl_saved_decoder {
  * @ro_dvsec: the device's other CXL DVSECs (Register Locator, GPF, ...):
  *	config offset and length; read-only to the guest
  * @nr_ro_dvsec: entries in @ro_dvsec
+ * @cfg_caps: where the PM, PCIe and AF capabilities are, for
+ *	vfio_cxl_cfg_write_stops_decode()
  * @nr_saved: number of committed decoders saved in @saved (decoders
  *	commit in order, so these are decoders 0 .. @nr_saved - 1)
  * @saved: the committed decoders
@@ -82,6 +84,7 @@ struct vfio_cxl_hw {
 		u16 len;
 	} ro_dvsec[VFIO_CXL_MAX_RO_DVSECS];
 	unsigned int nr_ro_dvsec;
+	struct vfio_cxl_cfg_caps cfg_caps;
 	unsigned int nr_saved;
 	struct vfio_cxl_saved_decoder saved[CXL_HDM_MAX_DECODERS];
 };
