@@ -36,7 +36,9 @@ vcp_check "the CXL window is known" test -n "$hpa"
 export VCP_EXPECT_CXL=1
 vcp_check "bind as vfio-cxl-pci" vcp_bind vfio-cxl-pci
 vcp_check "CXL passthrough logged" vcp_dmesg_has "CXL passthrough: HDM decoder 0 maps 256 MiB"
-vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 vfio_cxl_test -f cxl
+# all the cxl tests but two that need other module parameters (run below)
+vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 vfio_cxl_test \
+	-T hdm_strict_lock -T guest_cxl_reset -f cxl
 vcp_check "the host's decoder programming survives open/close" regs_same
 vcp_check "the host HPA range is claimed" grep -qE "^ *0*${hpa#0x}-[0-9a-f]+ : vfio-cxl-pci DPA" /proc/iomem
 vcp_check "unbind vfio-cxl-pci" vcp_unbind
