@@ -108,6 +108,28 @@ static void dpa_reactivate(struct vfio_cxl_device *cdev)
 		dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
 }
 
+static void dpa_block_locked(struct vfio_cxl_device *cdev, bool lossy)
+{
+	lockdep_assert_held(&cdev->dpa.lock);
+	cdev->dpa.blockers++;
+	if (lossy)
+		cdev->dpa.host_ok = false;
+	dpa_zap(cdev);
+}
+
+static void dpa_unblock_locked(struct vfio_cxl_device *cdev)
+{
+	lockdep_assert_held(&cdev->dpa.lock);
+	if (WARN_ON_ONCE(!cdev->dpa.blockers))
+		return;
+	/*
+	 * In low power the device may still be in D0 now and reach D3 (and
+	 * lose its decoders) later: verify at the first fault after wake-up.
+	 */
+	if (!--cdev->dpa.blockers && !READ_ONCE(cdev->core.pm_runtime_engaged))
+		dpa_reactivate(cdev);
+}
+
 /**
  * vfio_cxl_dpa_block() - zap the DPA region and keep it unusable
  * @cdev: the device
@@ -124,10 +146,7 @@ static void dpa_reactivate(struct vfio_cxl_device *cdev)
 void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev, bool lossy)
 {
 	guard(mutex)(&cdev->dpa.lock);
-	cdev->dpa.blockers++;
-	if (lossy)
-		cdev->dpa.host_ok = false;
-	dpa_zap(cdev);
+	dpa_block_locked(cdev, lossy);
 }
 
 /**
@@ -143,14 +162,7 @@ void vfio_cxl_dpa_block(struct vfio_cxl_device *cdev, bool lossy)
 void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dpa.lock);
-	if (WARN_ON_ONCE(!cdev->dpa.blockers))
-		return;
-	/*
-	 * In low power the device may still be in D0 now and reach D3 (and
-	 * lose its decoders) later: verify at the first fault after wake-up.
-	 */
-	if (!--cdev->dpa.blockers && !READ_ONCE(cdev->core.pm_runtime_engaged))
-		dpa_reactivate(cdev);
+	dpa_unblock_locked(cdev);
 }
 
 /**
@@ -222,13 +234,10 @@ void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering)
 	if (recovering == dpa->error_blocked)
 		return;
 	dpa->error_blocked = recovering;
-	if (recovering) {
-		dpa->blockers++;
-		dpa->host_ok = false;
-		dpa_zap(cdev);
-	} else if (!--dpa->blockers) {
-		dpa_reactivate(cdev);
-	}
+	if (recovering)
+		dpa_block_locked(cdev, true);
+	else
+		dpa_unblock_locked(cdev);
 }
 
 /**
