@@ -18,12 +18,20 @@ R=$VCP_OUT/results.txt T=$VCP_OUT/timings.txt
 : > "$R"; : > "$T"; : > "$VCP_OUT/vm-times"
 T0=$(date +%s)
 
+# A phase that exits non-zero without reporting a failure of its own (a
+# script that died early, under set -e or set -u, or on die) counts as one
+# failure, so that it cannot vanish from the results.
 phase() { # phase <name> <command...>
-	local name=$1 t0 t1
+	local name=$1 t0 t1 rc start
 	shift
 	log "== $name"
 	t0=$(date +%s)
+	start=$(wc -l < "$R")
 	"$@" 2>>"$VCP_OUT/run.stderr" | tee -a "$R"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! tail -n +$((start + 1)) "$R" | grep -q '^not ok '; then
+		echo "not ok $name: exited with status $rc (see out/run.stderr)" | tee -a "$R"
+	fi
 	t1=$(date +%s)
 	echo "$name $((t1 - t0))s" >> "$T"
 }
