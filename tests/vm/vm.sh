@@ -12,7 +12,26 @@ eval "$("$VCP_ROOT/tests/env/kernels.sh" "$S")" || die "kernel $S unavailable"
 KO=${VCP_MODULE:-$VCP_OUT/dkms/$ABI/vfio-cxl-pci.ko}
 [ -f "$KO" ] || KO=$("$VCP_ROOT/tests/dkms.sh" "$S") || die "no module for $ABI"
 BINS=$VCP_OUT/guest-bin
-[ -x "$BINS/cxlfw" ] || "$VCP_ROOT/tests/vm/guest-bins.sh" >/dev/null || die "guest programs"
+# The guest programs are the same for every series: build them again only
+# when one is missing or one of their sources is newer than the oldest of
+# them, so an edited selftest never runs stale and a run over several series
+# builds them once.
+guest_bins_stale() {
+	local t b oldest=""
+	local want=(cxlfw vfio-cxl-demo)
+	for t in "$VCP_ROOT"/tests/selftests/*_test.c; do want+=("$(basename "$t" .c)"); done
+	for b in "${want[@]}"; do
+		[ -x "$BINS/$b" ] || return 0
+		if [ -z "$oldest" ] || [ "$BINS/$b" -ot "$oldest" ]; then oldest=$BINS/$b; fi
+	done
+	[ -n "$(find "$VCP_ROOT/tests/vm/guest" "$VCP_ROOT/tests/lib" "$VCP_ROOT/tests/selftests" \
+		"$VCP_ROOT/include/uapi" "$VCP_ROOT/tests/vm/guest-bins.sh" \
+		"$VCP_CACHE"/linux-source-*/tools/testing/selftests \
+		\( -name '*.[ch]' -o -name guest-bins.sh \) -newer "$oldest" -print -quit 2>/dev/null)" ]
+}
+if guest_bins_stale; then
+	"$VCP_ROOT/tests/vm/guest-bins.sh" >/dev/null || die "guest programs"
+fi
 V=$VCP_OUT/vm/$ABI
 mkdir -p "$V"
 INITRD=$V/initrd.gz
