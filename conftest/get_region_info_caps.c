@@ -3,7 +3,8 @@
  * vfio_device_ops::get_region_info_caps. When present, the vfio core answers
  * VFIO_DEVICE_GET_REGION_INFO itself through this op and never passes it to
  * ->ioctl (it fails with -EINVAL if the op is NULL).
- * Upstream: Jason Gunthorpe's "vfio: Add get_region_info op" series (v6.19).
+ * Upstream: "vfio: Add get_region_info_caps op" (775f726a742a, v6.19), in
+ * Jason Gunthorpe's series that gave every driver a get_region_info op.
  * Debian 7.2 and later have it, 6.12 does not.
  */
 #include <linux/vfio.h>

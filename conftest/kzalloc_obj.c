@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kzalloc_obj(), the typed allocation helpers in <linux/slab.h>.
- * Upstream in v7.0; Debian backported them to its 6.12 kernels. compat.h
- * falls back to kzalloc(sizeof()) where they are missing.
+ * Upstream: Kees Cook's "slab: Introduce kmalloc_obj() and family"
+ * (2932ba8d9c99, v7.0). Debian's 6.12 kernels carry them as a backport,
+ * 6.1 does not. On a kernel without them the call below is an implicit
+ * declaration, an error under the kernel's
+ * -Werror=implicit-function-declaration. compat.h falls back to
+ * kzalloc(sizeof()) where they are missing.
  */
 #include <linux/slab.h>
 
