@@ -23,6 +23,7 @@ ko=$("$VCP_ROOT/tests/dkms.sh" "$S") || exit 1
 echo "   $(modinfo -F vermagic "$ko" | cut -d' ' -f1): $ko"
 say "4. boot it in QEMU (pxb-cxl, cxl-rp, cxl-type3 on a shared memory file, CFMWS, intel-iommu)"
 out=$(VCP_MODULE=$ko "$VCP_ROOT/tests/vm/vm.sh" "$S" demo)
+vm_rc=$?
 eval "$("$VCP_ROOT/tests/env/kernels.sh" "$S" --headers-only)"
 log_file=$VCP_OUT/vm/$ABI/demo.log
 sed -n 's/^VCP-DEMO: /   /p' "$log_file"
@@ -33,6 +34,10 @@ echo "   read back: \"$(cat "$VCP_OUT/vm/$ABI/demo.readback" 2>/dev/null)\""
 echo
 echo "$out"
 fail=$(echo "$out" | grep -c '^not ok')
+# a boot that died before reporting, or reported nothing, is a failure too
+if [ "$vm_rc" != 0 ] || ! echo "$out" | grep -q '^ok '; then
+	fail=$((fail + 1))
+fi
 if [ "$fail" = 0 ]; then
 	say "The host read back the message the guest's VMM wrote through the DPA mmap."
 else
