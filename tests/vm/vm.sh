@@ -146,10 +146,22 @@ for boot in "$@"; do
 	t0=$(date +%s.%N)
 	thread=multi
 	case ,$boot, in *,stress,*) thread=single ;; esac
-	KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
-		APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
-		"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
-	rc=$?
+	# A kernel that dies before /init prints its first line ran none of our
+	# code (the module is loaded by the scenarios): an emulator fault, such
+	# as multi-threaded TCG executing a stale int3 left by kernel text
+	# patching. Boot once more; the first log is kept as .boot-crash.log.
+	for attempt in 1 2; do
+		rm -f "$LOG"
+		KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
+			APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
+			"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
+		rc=$?
+		grep -q '^VCP: boot kernel=' "$LOG" 2>/dev/null && break
+		[ "$attempt" = 2 ] && break
+		cp "$LOG" "$V/$name.boot-crash.log" 2>/dev/null
+		log "$ABI $name: the kernel died before /init ($(grep -m1 -E 'Oops|panic|BUG' "$LOG" | cut -c1-120)); booting again"
+		echo "$ABI $name boot-crash-before-init, retried" >> "$VCP_OUT/vm-times"
+	done
 	t1=$(date +%s.%N)
 	printf '%s %s %.1f\n' "$ABI" "$name" "$(echo "$t1 - $t0" | bc)" >> "$VCP_OUT/vm-times"
 	parse "$name" "$LOG"
