@@ -32,8 +32,10 @@
  * - Global Control: HDM Decoder Enable is RW, Poison On Decode Error Enable
  *   is RW only if the capability advertises it, the rest reads 0;
  * - BASE is frozen while the decoder is locked (Lock On Commit set and
- *   committed); SIZE is also frozen while committed. Low registers keep only
- *   bits 31:28, the rest is reserved;
+ *   committed); a committed, unlocked decoder's BASE moves only to where the
+ *   decoder could commit (no wrap, in HPA order with its neighbours); SIZE
+ *   is frozen while committed. Low registers keep only bits 31:28, the rest
+ *   is reserved;
  * - Control: IG, IW, Lock On Commit and Commit are RW (IG/IW frozen while
  *   committed), BI only on CXL.cache devices, UIO and ISP only when the
  *   capability is UIO capable; Committed, Error Not Committed and the target
@@ -245,7 +247,7 @@ int vfio_cxl_hdm_emu_init(struct vfio_cxl_hdm_emu *emu,
 			continue;
 		}
 		keep = CXL_HDM_CTRL_IG | CXL_HDM_CTRL_IW | CXL_HDM_CTRL_LOCK |
-		       CXL_HDM_CTRL_TARGET_TYPE;
+		       CXL_HDM_CTRL_TARGET_TYPE | CXL_HDM_CTRL_BI;
 		*dec_reg(emu, n, CXL_HDM_DEC_CTRL) = (ctrl & keep & ~dec_ctrl_rsvd(emu)) |
 						     CXL_HDM_CTRL_COMMIT |
 						     CXL_HDM_CTRL_COMMITTED;
@@ -302,24 +304,33 @@ bool vfio_cxl_hdm_decoder_valid(const struct vfio_cxl_hdm_emu *emu,
 	return true;
 }
 
-/* Commit-time rules on top of vfio_cxl_hdm_decoder_valid(): HPA ordering. */
-static bool dec_can_commit(const struct vfio_cxl_hdm_emu *emu, unsigned int n)
+static u64 dec_hpa_end(const struct vfio_cxl_hdm_emu *emu, unsigned int n)
+{
+	return dec_addr(emu, n, CXL_HDM_DEC_BASE_LOW) +
+	       dec_addr(emu, n, CXL_HDM_DEC_SIZE_LOW);
+}
+
+/*
+ * The HPA rules of a committed decoder: its range does not wrap, starts at or
+ * above the end of the decoder below it, and ends at or below the start of a
+ * committed decoder above it (8.2.4.20.12).
+ */
+static bool dec_hpa_ok(const struct vfio_cxl_hdm_emu *emu, unsigned int n)
 {
 	u64 base = dec_addr(emu, n, CXL_HDM_DEC_BASE_LOW);
-	u64 size = dec_addr(emu, n, CXL_HDM_DEC_SIZE_LOW);
 
-	if (!vfio_cxl_hdm_decoder_valid(emu, n))
+	if (dec_hpa_end(emu, n) < base)
 		return false;
-	if (base + size < base)
+	if (n > 0 && base < dec_hpa_end(emu, n - 1))
 		return false;
-	if (n > 0) {
-		u64 pbase = dec_addr(emu, n - 1, CXL_HDM_DEC_BASE_LOW);
-		u64 psize = dec_addr(emu, n - 1, CXL_HDM_DEC_SIZE_LOW);
+	return n + 1 >= emu->geom.count || !dec_committed(emu, n + 1) ||
+	       dec_hpa_end(emu, n) <= dec_addr(emu, n + 1, CXL_HDM_DEC_BASE_LOW);
+}
 
-		if (base < pbase + psize)
-			return false;
-	}
-	return true;
+/* Commit-time rules: vfio_cxl_hdm_decoder_valid() and the HPA rules. */
+static bool dec_can_commit(const struct vfio_cxl_hdm_emu *emu, unsigned int n)
+{
+	return vfio_cxl_hdm_decoder_valid(emu, n) && dec_hpa_ok(emu, n);
 }
 
 static void dec_ctrl_write(struct vfio_cxl_hdm_emu *emu, unsigned int n, u32 val)
@@ -364,6 +375,7 @@ static void dec_write(struct vfio_cxl_hdm_emu *emu, unsigned int n, u32 reg,
 		      u32 val)
 {
 	bool committed = dec_committed(emu, n);
+	u32 *r = dec_reg(emu, n, reg), old = *r;
 
 	switch (reg) {
 	case CXL_HDM_DEC_BASE_LOW:
@@ -386,7 +398,10 @@ static void dec_write(struct vfio_cxl_hdm_emu *emu, unsigned int n, u32 reg,
 	}
 	if (reg == CXL_HDM_DEC_BASE_LOW || reg == CXL_HDM_DEC_SIZE_LOW)
 		val &= CXL_HDM_DEC_LOW_ADDR;
-	*dec_reg(emu, n, reg) = val;
+	*r = val;
+	/* a committed decoder moves only to a place it could commit at */
+	if (committed && !dec_hpa_ok(emu, n))
+		*r = old;
 }
 
 static int emu_check(const struct vfio_cxl_hdm_emu *emu, u64 off, u32 len)

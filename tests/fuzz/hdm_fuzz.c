@@ -82,7 +82,7 @@ static u64 daddr(const struct vfio_cxl_hdm_emu *e, unsigned int n, u32 lo)
 static int valid_programming(const struct vfio_cxl_hdm_emu *e, unsigned int n)
 {
 	u32 ctrl = dreg(e, n, 0x10);
-	u64 end = 0;
+	u64 end = 0, base, hpa_end;
 
 	if ((ctrl >> 4 & 0xf) != 0 || (ctrl & 0xf) > 6 || !daddr(e, n, 0x8))
 		return 0;
@@ -95,6 +95,16 @@ static int valid_programming(const struct vfio_cxl_hdm_emu *e, unsigned int n)
 			return 0;
 		end += skip + size;
 	}
+	/* HPA: no wrap, in order with the committed neighbours */
+	base = daddr(e, n, 0x0);
+	hpa_end = base + daddr(e, n, 0x8);
+	if (hpa_end < base)
+		return 0;
+	if (n > 0 && base < daddr(e, n - 1, 0x0) + daddr(e, n - 1, 0x8))
+		return 0;
+	if (n + 1 < e->geom.count && (dreg(e, n + 1, 0x10) & (1u << 10)) &&
+	    hpa_end > daddr(e, n + 1, 0x0))
+		return 0;
 	return 1;
 }
 

@@ -265,6 +265,20 @@ TEST(ctrl_bi_on_cache_capable)
 	EXPECT_EQ(CXL_HDM_CTRL_BI, rd(&e, CTRL(1)));
 }
 
+TEST(firmware_bi_kept_only_on_cache_capable)
+{
+	struct vfio_cxl_hdm_emu e;
+	struct vfio_cxl_hdm_geom g;
+
+	/* an HDM-DB decoder firmware committed with BI set */
+	make_snapshot(CXL_HDM_CTRL_BI);
+	g = geom();
+	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, DPA, true, false));
+	EXPECT_TRUE(rd(&e, CTRL(0)) & CXL_HDM_CTRL_BI);
+	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, DPA, false, false));
+	EXPECT_FALSE(rd(&e, CTRL(0)) & CXL_HDM_CTRL_BI) TH_LOG("reserved without CXL.cache");
+}
+
 TEST_F(hdm, fw_locked_decoder_is_frozen)
 {
 	struct vfio_cxl_hdm_emu before = self->e;
@@ -395,6 +409,46 @@ TEST(commit_two_decoders_and_uncommit_order)
 	wr(&e, CTRL(1), 0);
 	wr(&e, CTRL(0), 0);
 	EXPECT_FALSE(rd(&e, CTRL(0)) & CXL_HDM_CTRL_COMMITTED);
+}
+
+TEST(committed_base_moves_only_where_it_could_commit)
+{
+	struct vfio_cxl_hdm_emu e;
+	struct vfio_cxl_hdm_geom g;
+
+	make_snapshot(0);
+	snap[CTRL(0) / 4] = 0;
+	g = geom();
+	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, 2 * DPA, false, false));
+	program(&e, 0, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
+	program(&e, 1, 0x100000000ULL + DPA, DPA, CXL_HDM_CTRL_COMMIT);
+	ASSERT_TRUE(rd(&e, CTRL(1)) & CXL_HDM_CTRL_COMMITTED);
+	/* decoder 0 above decoder 1, decoder 1 into decoder 0: dropped */
+	wr(&e, DEC(0, 4), 0x5);
+	EXPECT_EQ(0x1, rd(&e, DEC(0, 4)));
+	wr(&e, DEC(1, 0), 0x00000000);
+	EXPECT_EQ((u32)DPA, rd(&e, DEC(1, 0)));
+	/* decoder 1 further up: fine */
+	wr(&e, DEC(1, 4), 0x7);
+	EXPECT_EQ(0x7, rd(&e, DEC(1, 4)));
+	/* to the top of the address space, so that BASE + SIZE wraps: dropped */
+	wr(&e, DEC(1, 4), 0xffffffff);
+	EXPECT_EQ(0xffffffff, rd(&e, DEC(1, 4))) TH_LOG("0xffffffff_10000000 + 256 MiB fits");
+	wr(&e, DEC(1, 0), 0xf0000000);
+	EXPECT_EQ(0x10000000, rd(&e, DEC(1, 0))) TH_LOG("would wrap");
+	EXPECT_TRUE(rd(&e, CTRL(1)) & CXL_HDM_CTRL_COMMITTED);
+}
+
+TEST_F(hdm, v2_placed_base_cannot_wrap)
+{
+	u32 ctrl = rd(&self->e, CTRL(0));
+
+	wr(&self->e, CTRL(0), ctrl & ~CXL_HDM_CTRL_LOCK);
+	wr(&self->e, DEC(0, 4), 0xffffffff);
+	wr(&self->e, DEC(0, 0), 0xf0000000);
+	EXPECT_EQ(0xffffffff, rd(&self->e, DEC(0, 4)));
+	EXPECT_EQ(0, rd(&self->e, DEC(0, 0)));
+	EXPECT_TRUE(rd(&self->e, CTRL(0)) & CXL_HDM_CTRL_COMMITTED);
 }
 
 TEST_F(hdm, lock_on_commit)
