@@ -176,6 +176,13 @@ void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dpa.lock);
 	dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
+	/*
+	 * In low power the reset's own runtime PM reference is about to be
+	 * dropped and the device may go back to D3 (and lose its decoders):
+	 * verify again once it is out of low power, as dpa_unblock_locked().
+	 */
+	if (READ_ONCE(cdev->core.pm_runtime_engaged))
+		cdev->dpa.host_ok = false;
 	if (!WARN_ON_ONCE(!cdev->dpa.blockers))
 		cdev->dpa.blockers--;
 }

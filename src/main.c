@@ -236,8 +236,8 @@ static int vfio_cxl_mmap(struct vfio_device *core_vdev, struct vm_area_struct *v
 
 /*
  * Low-power entry zaps the BARs in vfio-pci-core; the DPA region is zapped and
- * blocked around it, and the host's programming is re-verified once the
- * device is back in D0 (D3 may reset it).
+ * blocked around entry and exit, and the host's programming is re-verified
+ * once the device is out of low power (D3 may reset it).
  */
 static int vfio_cxl_device_feature(struct vfio_device *core_vdev, u32 flags,
 				   void __user *arg, size_t argsz)
@@ -251,14 +251,15 @@ static int vfio_cxl_device_feature(struct vfio_device *core_vdev, u32 flags,
 	switch (feature) {
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		/*
+		 * Lossy both ways: on exit the device comes back from D3, and
+		 * no fault may map its memory before the host's programming is
+		 * verified, which the unblock does once low power is over.
+		 */
 		vfio_cxl_dpa_block(cdev, true);
 		ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
 		vfio_cxl_dpa_unblock(cdev);
-		return ret;
-	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-		ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
-		if (!ret)
-			vfio_cxl_dpa_verify(cdev);
 		return ret;
 	}
 	return vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
