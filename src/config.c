@@ -28,7 +28,8 @@
  * - everything else, including the DVSEC's extended capability header, goes
  *   to vfio-pci-core unchanged; a write that may stop memory decode (Memory
  *   Space Enable cleared, a power-state change, an FLR) is bracketed by a
- *   block of the DPA region, see vfio_cxl_cfg_write_stops_decode().
+ *   block of the DPA region, see vfio_cxl_cfg_write_effects(); a reset it
+ *   causes through FLR leaves the virtual DVSEC alone (CXL r3.1 9.5).
  */
 
 static u16 dvsec_hw_read16(void *ctx, u16 off)
@@ -88,36 +89,77 @@ int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev)
 }
 
 /**
+ * vfio_cxl_dvsec_keep() - mark the current task as carrying out a guest FLR
+ * or CXL reset, or unmark it
+ * @cdev: the device
+ * @keep: true before the reset, false after it
+ *
+ * A device reset done by the marked task leaves the virtual DVSEC as the
+ * guest programmed it: CXL.cache and CXL.mem configuration is not affected
+ * by FLR (CXL r3.1 9.5) and a CXL reset leaves configuration space alone
+ * (9.7). Resets by any other task in the meantime (VFIO_DEVICE_RESET, a hot
+ * reset) are conventional resets and reset the view. One task at a time is
+ * marked; a second concurrent guest FLR is treated as a conventional reset.
+ *
+ * Context: process context; takes @cdev->dvsec_lock.
+ * Return: true if the current task is marked once the call returns (with
+ * @keep false, always false). Unmark only after a call that returned true.
+ */
+bool vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep)
+{
+	guard(mutex)(&cdev->dvsec_lock);
+	if (!keep) {
+		if (cdev->dvsec_keeper == current)
+			cdev->dvsec_keeper = NULL;
+		return false;
+	}
+	if (!cdev->dvsec_keeper)
+		cdev->dvsec_keeper = current;
+	return cdev->dvsec_keeper == current;
+}
+
+/**
  * vfio_cxl_dvsec_device_reset() - the device was reset
  * @cdev: the device
  *
- * The virtual DVSEC follows (see vfio_cxl_dvsec_reset()), unless the reset is
- * the one a guest-initiated CXL reset does: that leaves configuration alone.
+ * The virtual DVSEC follows a conventional reset (see vfio_cxl_dvsec_reset());
+ * the reset a guest FLR or guest CXL reset does leaves it alone, see
+ * vfio_cxl_dvsec_keep().
  *
- * Context: reset_done; process context; takes @cdev->dvsec_lock.
+ * Context: reset_done, in the task that reset the device; process context;
+ * takes @cdev->dvsec_lock.
  */
 void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dvsec_lock);
-	if (!cdev->in_cxl_reset)
+	if (cdev->dvsec_keeper != current)
 		vfio_cxl_dvsec_reset(&cdev->dvsec);
 }
 
 /*
  * Parts vfio-pci-core handles. A write that may stop memory decode (or reset
  * the device) is bracketed by a block of the DPA region, so no fault can map
- * device memory while the device does not decode it.
+ * device memory while the device does not decode it; one that may start an
+ * FLR also marks the reset as one that keeps the virtual DVSEC.
  */
 static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
 			 size_t n, u64 at, loff_t *p, bool iswrite)
 {
+	unsigned int effects = 0;
+	bool keep = false;
 	ssize_t ret;
 
-	if (!iswrite || !vfio_cxl_cfg_write_stops_decode(&cdev->hw.cfg_caps, at, n))
+	if (iswrite)
+		effects = vfio_cxl_cfg_write_effects(&cdev->hw.cfg_caps, at, n);
+	if (!effects)
 		return vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);
+	if (effects & VFIO_CXL_CFG_FLR)
+		keep = vfio_cxl_dvsec_keep(cdev, true);
 	vfio_cxl_dpa_block(cdev, true);
 	ret = vfio_cxl_core_rw(cdev, buf, n, at, p, true);
 	vfio_cxl_dpa_unblock(cdev);
+	if (keep)
+		vfio_cxl_dvsec_keep(cdev, false);
 	return ret;
 }
 

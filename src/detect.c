@@ -205,6 +205,8 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		return -EBUSY;
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &hw->dvsec_ctrl);
+	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, &hw->dvsec_ctrl2);
+	hw->dvsec_ctrl2 &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET);
 	hw->cfg_caps.pm = pdev->pm_cap;
 	hw->cfg_caps.pcie = pdev->pcie_cap;
 	hw->cfg_caps.af = pci_find_capability(pdev, PCI_CAP_ID_AF);
@@ -223,7 +225,7 @@ static int map_hdm(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 				hw->comp_off, CXL_COMPONENT_BLOCK_SIZE);
 	if (!hw->comp) {
 		*reason = "cannot map the component register block";
-		return -ENOMEM;
+		return -EIO;
 	}
 	ret = vfio_cxl_hdm_parse(cm_read, hw, CXL_CM_SIZE, &hw->geom);
 	if (ret) {

@@ -27,7 +27,9 @@
  *                             Mem_Enable, Cache_Enable and the rest are
  *                             virtual; bits of features the Capability
  *                             registers do not advertise read 0
- * Status                      Viral_Status RW1CS, virtual (if Viral_Capable)
+ * Status                      Viral_Status RW1CS (if Viral_Capable): the
+ *                             device's bit merged with a virtual one the
+ *                             guest clears; the clear is not forwarded
  * Control2                    Disable_Caching, CXL_Reset_Mem_Clr_Enable,
  *                             Desired_Volatile_HDM_State, Modified_Completion
  *                             virtual, each gated by its capability;
@@ -46,10 +48,14 @@
  *                             with HDM_Count 2
  * ==========================  ============================================
  *
- * Reserved bits read 0. Nothing else is ever written to the device. A reset
- * of the virtual device (FLR, VFIO_DEVICE_RESET, CXL reset) returns Control,
- * Control2, Lock and the Range Base registers to their open-time values; the
- * sticky (RW1CS) status bits keep theirs, as on hardware.
+ * Reserved bits read 0. Nothing else is ever written to the device. A
+ * conventional reset of the virtual device (VFIO_DEVICE_RESET, a hot reset)
+ * returns Control, Control2, Lock and the Range Base registers to their
+ * open-time values, and the sticky (RW1CS) status bits keep theirs, as on
+ * hardware. A function level reset and a CXL reset leave the DVSEC alone:
+ * CXL.cache and CXL.mem configuration, the CXL DVSEC included, is not
+ * affected by FLR (CXL r3.1 9.5), and CXL reset does not touch configuration
+ * space (9.7); the driver decides which kind a reset is (config.c).
  */
 
 static bool has_cap(const struct vfio_cxl_dvsec_emu *emu, u16 bit)
@@ -216,15 +222,28 @@ int vfio_cxl_dvsec_emu_init(struct vfio_cxl_dvsec_emu *emu, const u8 *cfg,
 	return 0;
 }
 
-static u16 reg_read(struct vfio_cxl_dvsec_emu *emu, u32 off)
+/*
+ * The device's bits @live of the register at @off. A device that does not
+ * answer (all ones, during a reset) reports none of them.
+ */
+static u16 hw_live(const struct vfio_cxl_dvsec_emu *emu, u32 off, u16 live)
+{
+	u16 v;
+
+	if (!live || !emu->hw.read16)
+		return 0;
+	v = emu->hw.read16(emu->hw.ctx, off);
+	return v == 0xffff ? 0 : v & live;
+}
+
+static u16 reg_read(const struct vfio_cxl_dvsec_emu *emu, u32 off)
 {
 	u16 v = emu->regs[off / 2];
 
-	if (off == CXL_DVSEC_STATUS2) {
-		v &= status2_virtual(emu);
-		if (status2_live(emu) && emu->hw.read16)
-			v |= emu->hw.read16(emu->hw.ctx, CXL_DVSEC_STATUS2) & status2_live(emu);
-	}
+	if (off == CXL_DVSEC_STATUS)
+		v |= hw_live(emu, off, status_w1c(emu));
+	else if (off == CXL_DVSEC_STATUS2)
+		v = (v & status2_virtual(emu)) | hw_live(emu, off, status2_live(emu));
 	return v;
 }
 
@@ -233,10 +252,16 @@ static void start_wbi(struct vfio_cxl_dvsec_emu *emu)
 	u16 v;
 
 	if (!has_cap(emu, CXL_DVSEC_CAP_CACHE_CAPABLE) ||
-	    !has_cap(emu, CXL_DVSEC_CAP_CACHE_WBI_CAPABLE) || !emu->hw.write16)
+	    !has_cap(emu, CXL_DVSEC_CAP_CACHE_WBI_CAPABLE) ||
+	    !emu->hw.read16 || !emu->hw.write16)
 		return;
-	/* the device's own Control2, with the guest's Disable_Caching */
+	/*
+	 * The device's own Control2, with the guest's Disable_Caching; the
+	 * host's value is put back at the next reset and at close.
+	 */
 	v = emu->hw.read16(emu->hw.ctx, CXL_DVSEC_CTRL2);
+	if (v == 0xffff)
+		return;
 	v &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET |
 	       CXL_DVSEC_CTRL2_DISABLE_CACHING);
 	v |= emu->regs[CXL_DVSEC_CTRL2 / 2] & CXL_DVSEC_CTRL2_DISABLE_CACHING;
@@ -264,8 +289,13 @@ static int reg_write(struct vfio_cxl_dvsec_emu *emu, u32 off, u16 val, u16 m)
 		if (val & CXL_DVSEC_CTRL2_INITIATE_WBI)
 			start_wbi(emu);
 		if ((val & CXL_DVSEC_CTRL2_INITIATE_RESET) &&
-		    has_cap(emu, CXL_DVSEC_CAP_RESET_CAPABLE))
+		    has_cap(emu, CXL_DVSEC_CAP_RESET_CAPABLE)) {
+			/* the outcome of the previous reset is gone (8.1.3.6) */
+			emu->regs[CXL_DVSEC_STATUS2 / 2] &=
+				~(CXL_DVSEC_STATUS2_RESET_COMPLETE |
+				  CXL_DVSEC_STATUS2_RESET_ERROR);
 			ret = VFIO_CXL_DVSEC_RESET_REQUESTED;
+		}
 		break;
 	case CXL_DVSEC_STATUS2:
 		if ((val & CXL_DVSEC_STATUS2_VOLATILE_HDM_ERR) &&
@@ -356,7 +386,7 @@ int vfio_cxl_dvsec_write(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
 #define CFG_COMMAND		0x04	/* Memory Space Enable is in this byte */
 #define CFG_PM_CTRL		0x04	/* from the PM capability */
 #define CFG_EXP_DEVCTL_HI	0x09	/* Initiate FLR, from the PCIe capability */
-#define CFG_AF_CTRL		0x05	/* Initiate FLR, from the AF capability */
+#define CFG_AF_CTRL		0x04	/* Initiate FLR, from the AF capability */
 
 static bool write_covers(u32 pos, u32 count, u32 off)
 {
@@ -364,41 +394,47 @@ static bool write_covers(u32 pos, u32 count, u32 off)
 }
 
 /**
- * vfio_cxl_cfg_write_stops_decode() - may a config write stop the device
- * decoding memory
+ * vfio_cxl_cfg_write_effects() - what a config write may do to the device
  * @caps: where the device's PM, PCIe and AF capabilities are
  * @pos: config-space offset of the write
  * @count: bytes written
  *
- * True for writes to the byte of PCI_COMMAND that holds Memory Space Enable,
- * to the PM Control/Status register (D3 stops decode, and D3hot to D0 may
- * reset the device), to the byte of PCIe Device Control that holds Initiate
- * Function Level Reset, or to AF Control. Decided by location only: the
+ * %VFIO_CXL_CFG_STOPS_DECODE for writes to the byte of PCI_COMMAND that
+ * holds Memory Space Enable, to the PM Control/Status register (D3 stops
+ * decode, and D3hot to D0 may reset the device), to the byte of PCIe Device
+ * Control that holds Initiate Function Level Reset, or to AF Control; the
+ * last two also get %VFIO_CXL_CFG_FLR. Decided by location only: the
  * written value is in user memory, and reading it here and again when the
  * write is performed would leave a window to change it in between.
  *
- * Return: true if the DPA region must be zapped and blocked around the write.
+ * Return: a mask of VFIO_CXL_CFG_* flags, 0 for a write with no such effect.
  */
-bool vfio_cxl_cfg_write_stops_decode(const struct vfio_cxl_cfg_caps *caps,
-				     u32 pos, u32 count)
+unsigned int vfio_cxl_cfg_write_effects(const struct vfio_cxl_cfg_caps *caps,
+					u32 pos, u32 count)
 {
+	const unsigned int flr = VFIO_CXL_CFG_STOPS_DECODE | VFIO_CXL_CFG_FLR;
+
+	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))
+		return flr;
+	if (caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL))
+		return flr;
 	if (write_covers(pos, count, CFG_COMMAND))
-		return true;
+		return VFIO_CXL_CFG_STOPS_DECODE;
 	if (caps->pm && (write_covers(pos, count, caps->pm + CFG_PM_CTRL) ||
 			 write_covers(pos, count, caps->pm + CFG_PM_CTRL + 1)))
-		return true;
-	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))
-		return true;
-	return caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL);
+		return VFIO_CXL_CFG_STOPS_DECODE;
+	return 0;
 }
 
 /**
- * vfio_cxl_dvsec_reset() - the virtual device was reset
+ * vfio_cxl_dvsec_reset() - the virtual device went through a conventional
+ * reset
  * @emu: the virtual DVSEC
  *
  * Control, Control2, Lock and the Range Base registers return to their
  * open-time values; the sticky RW1CS status bits and the CXL reset outcome
- * bits keep theirs.
+ * bits keep theirs. Not for FLR or CXL reset, which leave the DVSEC alone
+ * (see the DOC section above).
  */
 void vfio_cxl_dvsec_reset(struct vfio_cxl_dvsec_emu *emu)
 {

@@ -67,8 +67,12 @@ struct vfio_cxl_cfg_caps {
 	u16 af;
 };
 
-bool vfio_cxl_cfg_write_stops_decode(const struct vfio_cxl_cfg_caps *caps,
-				     u32 pos, u32 count);
+/* vfio_cxl_cfg_write_effects() flags */
+#define VFIO_CXL_CFG_STOPS_DECODE	BIT(0)	/* may stop memory decode */
+#define VFIO_CXL_CFG_FLR		BIT(1)	/* may start a function level reset */
+
+unsigned int vfio_cxl_cfg_write_effects(const struct vfio_cxl_cfg_caps *caps,
+					u32 pos, u32 count);
 int vfio_cxl_dvsec_emu_init(struct vfio_cxl_dvsec_emu *emu, const u8 *cfg,
 			    u16 len, const struct vfio_cxl_dvsec_hw *hw);
 int vfio_cxl_dvsec_read(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,

@@ -20,7 +20,8 @@
  * in QEMU every VFIO open and close resets the device), so after every reset
  * the driver restores, in this order (CXL r3.1 8.1.3.2, 8.2.4.20):
  *
- * 1. the DVSEC Control register as the host left it (Mem_Enable);
+ * 1. the DVSEC Control and Control2 registers as the host left them
+ *    (Mem_Enable, Disable_Caching);
  * 2. waits for DVSEC Range 1 Memory_Active, up to the device's advertised
  *    Memory_Active_Timeout;
  * 3. the HDM Decoder Global Control register;
@@ -42,6 +43,9 @@
  */
 
 #define VFIO_CXL_COMMIT_TIMEOUT_US	10000
+/* a guest CXL reset retries a busy device lock for up to a second */
+#define VFIO_CXL_RESET_TRIES		50
+#define VFIO_CXL_RESET_RETRY_MS		20
 
 static void __iomem *dec_reg(struct vfio_cxl_hw *hw, unsigned int n, u32 reg)
 {
@@ -123,9 +127,10 @@ static int wait_memory_active(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
  * vfio_cxl_restore_host_state() - put the host's CXL programming back
  * @cdev: a device bound with CXL passthrough active
  *
- * Restores and verifies the DVSEC Control register and the committed HDM
- * decoders saved at probe, as described in the DOC section above. Only the
- * host's own saved values are written; guest-visible state is not involved.
+ * Restores and verifies the DVSEC Control and Control2 registers and the
+ * committed HDM decoders saved at probe, as described in the DOC section
+ * above. Only the host's own saved values are written; guest-visible state
+ * is not involved.
  *
  * Context: process context, may sleep; the caller holds @cdev->dpa.lock.
  * Return: 0 when the device decodes the host's programming; -EAGAIN if the
@@ -150,6 +155,11 @@ int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &ctrl);
 	if (ctrl != hw->dvsec_ctrl)
 		pci_write_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, hw->dvsec_ctrl);
+	/* a guest cache write-back may have carried its Disable_Caching */
+	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, &ctrl);
+	ctrl &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET);
+	if (ctrl != hw->dvsec_ctrl2)
+		pci_write_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, hw->dvsec_ctrl2);
 	ret = wait_memory_active(pdev, hw);
 	if (ret)
 		return ret;
@@ -268,19 +278,23 @@ void vfio_cxl_error_resume(struct pci_dev *pdev)
  */
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 {
-	bool mem_clr, ok;
+	unsigned int tries = 0;
+	bool mem_clr, keep, ok;
 	int ret;
 
-	scoped_guard(mutex, &cdev->dvsec_lock) {
+	scoped_guard(mutex, &cdev->dvsec_lock)
 		mem_clr = vfio_cxl_dvsec_mem_clr(&cdev->dvsec) &&
 			  (cdev->dvsec.cap & CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE);
-		cdev->in_cxl_reset++;
-	}
+	keep = vfio_cxl_dvsec_keep(cdev, true);
 	/* the config write path does not hold a runtime PM reference */
 	ret = pm_runtime_resume_and_get(&cdev->core.pdev->dev);
 	if (!ret) {
 		vfio_cxl_dpa_block(cdev, true);
-		ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
+		/* -EAGAIN: someone else holds the device lock for a moment */
+		do {
+			ret = vfio_pci_core_ioctl(&cdev->core.vdev, VFIO_DEVICE_RESET, 0);
+		} while (ret == -EAGAIN && ++tries < VFIO_CXL_RESET_TRIES &&
+			 !msleep_interruptible(VFIO_CXL_RESET_RETRY_MS));
 		if (!ret && mem_clr)
 			ret = vfio_cxl_dpa_clear(cdev);
 		scoped_guard(mutex, &cdev->dpa.lock)
@@ -290,10 +304,10 @@ int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 	} else {
 		ok = false;
 	}
-	scoped_guard(mutex, &cdev->dvsec_lock) {
-		cdev->in_cxl_reset--;
+	if (keep)
+		vfio_cxl_dvsec_keep(cdev, false);
+	scoped_guard(mutex, &cdev->dvsec_lock)
 		vfio_cxl_dvsec_reset_result(&cdev->dvsec, ok);
-	}
 	if (!ok)
 		pci_warn(cdev->core.pdev, "guest-initiated CXL reset failed (%d)\n", ret);
 	return 0;

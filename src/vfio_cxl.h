@@ -55,12 +55,14 @@ struct vfio_cxl_saved_decoder {
  * @dpa_map: write-back kernel mapping of [@hpa, @hpa + @dpa_size) for fd
  *	read/write (devres)
  * @dvsec_ctrl: DVSEC Control as the host left it (Mem_Enable ...)
+ * @dvsec_ctrl2: DVSEC Control2 as the host left it (Disable_Caching ...),
+ *	without the action bits
  * @hdm_global_ctrl: HDM Decoder Global Control as firmware left it
  * @ro_dvsec: the device's other CXL DVSECs (Register Locator, GPF, ...):
  *	config offset and length; read-only to the guest
  * @nr_ro_dvsec: entries in @ro_dvsec
  * @cfg_caps: where the PM, PCIe and AF capabilities are, for
- *	vfio_cxl_cfg_write_stops_decode()
+ *	vfio_cxl_cfg_write_effects()
  * @nr_saved: number of committed decoders saved in @saved (decoders
  *	commit in order, so these are decoders 0 .. @nr_saved - 1)
  * @saved: the committed decoders
@@ -78,6 +80,7 @@ struct vfio_cxl_hw {
 	u64 dpa_size;
 	void *dpa_map;
 	u16 dvsec_ctrl;
+	u16 dvsec_ctrl2;
 	u32 hdm_global_ctrl;
 	struct {
 		u16 pos;
@@ -126,10 +129,10 @@ struct vfio_cxl_dpa {
  * @hdm_lock: protects @hdm
  * @hdm: virtual view of the COMP_REGS window, re-created at every open
  * @comp_regs_index: VFIO region index of the COMP_REGS region while open
- * @dvsec_lock: protects @dvsec and @in_cxl_reset
+ * @dvsec_lock: protects @dvsec and @dvsec_keeper
  * @dvsec: the guest's view of the CXL Device DVSEC, seeded at every open
- * @in_cxl_reset: number of guest-initiated CXL resets running; the resets
- *	they do leave the virtual DVSEC alone
+ * @dvsec_keeper: the task carrying out a guest FLR or a guest CXL reset,
+ *	whose device reset leaves the virtual DVSEC alone; NULL otherwise
  * @dpa: the DPA region
  */
 struct vfio_cxl_device {
@@ -139,9 +142,9 @@ struct vfio_cxl_device {
 	struct mutex hdm_lock;	/* protects @hdm */
 	struct vfio_cxl_hdm_emu *hdm;
 	u32 comp_regs_index;
-	struct mutex dvsec_lock;	/* protects @dvsec, @in_cxl_reset */
+	struct mutex dvsec_lock;	/* protects @dvsec, @dvsec_keeper */
 	struct vfio_cxl_dvsec_emu dvsec;
-	unsigned int in_cxl_reset;
+	struct task_struct *dvsec_keeper;
 	struct vfio_cxl_dpa dpa;
 };
 
@@ -237,6 +240,7 @@ void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering);
 /* config.c */
 int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev);
 void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev);
+bool vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep);
 ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite);
 

@@ -7,8 +7,11 @@
  * outcomes. After every step it checks:
  *
  * - no write reaches the device except a cache write-back start (Control2
- *   Initiate_Cache_WBI, on CXL.cache devices that can) and the clear of
+ *   Initiate_Cache_WBI, on CXL.cache devices that can, carrying the device's
+ *   own Control2 with only the guest's Disable_Caching) and the clear of
  *   Status2 Volatile_HDM_Preservation_Error (RW1CS, forwarded by design);
+ * - Status and Status2 read the device's live bits (none from a device that
+ *   reads all ones), and only the capability-gated ones;
  * - IO_Enable reads 1; reserved and unsupported bits read 0;
  * - read-only registers never change; with CONFIG_LOCK set, Control and the
  *   Range Base registers never change until a reset;
@@ -31,6 +34,7 @@
 static u8 dev[VFIO_CXL_DVSEC_MAX_LEN];
 static u16 cap, cap3;
 static int wrote_hpa;
+static const struct vfio_cxl_dvsec_emu *cur;	/* the view under test */
 
 static void fail(const char *what, u32 a, u32 b)
 {
@@ -45,9 +49,11 @@ static u16 hw_read16(void *ctx, u16 off)
 
 static void hw_write16(void *ctx, u16 off, u16 val)
 {
-	if (off == CXL_DVSEC_CTRL2 && (val & CXL_DVSEC_CTRL2_INITIATE_WBI) &&
-	    (cap & CXL_DVSEC_CAP_CACHE_CAPABLE) && (cap & CXL_DVSEC_CAP_CACHE_WBI_CAPABLE) &&
-	    !(val & CXL_DVSEC_CTRL2_INITIATE_RESET))
+	u16 dc2 = hw_read16(NULL, CXL_DVSEC_CTRL2);
+
+	/* bits 0..2: Disable_Caching, Initiate_Cache_WBI, Initiate_CXL_Reset */
+	if (off == CXL_DVSEC_CTRL2 && (cap & 1) && (cap & (1u << 6)) && dc2 != 0xffff &&
+	    val == ((dc2 & ~7u) | (cur->regs[CXL_DVSEC_CTRL2 / 2] & 1) | 2))
 		return;
 	if (off == CXL_DVSEC_STATUS2 && val == CXL_DVSEC_STATUS2_VOLATILE_HDM_ERR &&
 	    (cap3 & CXL_DVSEC_CAP3_VOLATILE_HDM_CONFIG))
@@ -107,6 +113,35 @@ static void check_bases_clear(const struct vfio_cxl_dvsec_emu *e)
 				fail("Range Base not 0 at open or after reset", off, reg(e, off));
 }
 
+/* Status and Status2 as read: live device bits, gated by capabilities */
+static void check_status(struct vfio_cxl_dvsec_emu *e)
+{
+	u16 live2 = 0, d2 = hw_read16(NULL, CXL_DVSEC_STATUS2);
+	u16 d1 = hw_read16(NULL, CXL_DVSEC_STATUS);
+	u32 v;
+
+	if (cap & 1)
+		live2 |= 1;		/* Cache_Invalid */
+	if (cap3 & (1u << 3))
+		live2 |= 1u << 3;	/* Volatile_HDM_Preservation_Error */
+	if (cap & (1u << 15))
+		live2 |= 1u << 15;	/* PM_Init_Completion */
+	if (d2 == 0xffff)
+		d2 = 0;
+	if (vfio_cxl_dvsec_read(e, CXL_DVSEC_STATUS2, 2, &v))
+		fail("Status2 read refused", 0, 0);
+	if ((v & live2) != (d2 & live2))
+		fail("Status2 live bits differ from the device", v, d2);
+	if (v & ~(live2 | ((cap & (1u << 7)) ? 6u : 0u)))
+		fail("Status2 bits the capabilities do not allow", v, cap);
+	if (vfio_cxl_dvsec_read(e, CXL_DVSEC_STATUS, 2, &v))
+		fail("Status read refused", 0, 0);
+	if (v & ~((cap & (1u << 14)) ? 0x4000u : 0u))
+		fail("Status bits the capabilities do not allow", v, cap);
+	if ((cap & (1u << 14)) && d1 != 0xffff && (d1 & 0x4000) && !(v & 0x4000))
+		fail("the device's Viral_Status is hidden", v, d1);
+}
+
 static void check(const struct vfio_cxl_dvsec_emu *e, const struct vfio_cxl_dvsec_emu *open)
 {
 	static const u32 ro[] = { 0x04, 0x06, 0x08, CXL_DVSEC_CAP, CXL_DVSEC_CAP2,
@@ -141,6 +176,7 @@ static void check(const struct vfio_cxl_dvsec_emu *e, const struct vfio_cxl_dvse
 			fail("Range Base Low reserved bits", n, 0);
 	if (e->len >= CXL_DVSEC_CAP3 + 4 && reg(e, CXL_DVSEC_CAP3 + 2))
 		fail("reserved register", CXL_DVSEC_CAP3 + 2, 0);
+	check_status((struct vfio_cxl_dvsec_emu *)e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -171,10 +207,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev[CXL_DVSEC_RANGE_BASE_LOW(0) + 3] = 0xf0;
 	if (len > CXL_DVSEC_CAP3)
 		dev[CXL_DVSEC_CAP3] = data[1];
-	dev[CXL_DVSEC_STATUS2] = 0xff;
-	dev[CXL_DVSEC_STATUS2 + 1] = 0xff;
 	cap = dev[CXL_DVSEC_CAP] | dev[CXL_DVSEC_CAP + 1] << 8;
 	cap3 = len > CXL_DVSEC_CAP3 ? data[1] : 0;
+	cur = &e;
 	if (vfio_cxl_dvsec_emu_init(&e, dev, len, &hw))
 		fail("init refused a valid DVSEC", len, 0);
 	open = e;
@@ -221,6 +256,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			vfio_cxl_dvsec_reset_result(&e, val & 1);
+			if (val & 0x100) {
+				/* the device's status changes under the guest */
+				dev[CXL_DVSEC_STATUS2] = val >> 16;
+				dev[CXL_DVSEC_STATUS2 + 1] = val >> 24;
+				dev[CXL_DVSEC_STATUS + 1] = val & 0x4000 ? 0x40 : 0;
+			}
 			break;
 		}
 		if (ret && memcmp(&before, &e, sizeof(e)))

@@ -56,7 +56,7 @@ static void make_dev(u16 cap, u16 cap2, u16 cap3)
 	put16(0x08, 0);
 	put16(CXL_DVSEC_CAP, cap);
 	put16(CXL_DVSEC_CTRL, 0xffff);			/* host: everything set */
-	put16(CXL_DVSEC_STATUS, 0xffff);
+	put16(CXL_DVSEC_STATUS, CXL_DVSEC_STATUS_VIRAL);
 	put16(CXL_DVSEC_CTRL2, 0xffff);
 	put16(CXL_DVSEC_LOCK, 0);
 	put16(CXL_DVSEC_CAP2, cap2);
@@ -68,7 +68,7 @@ static void make_dev(u16 cap, u16 cap2, u16 cap3)
 	put32(CXL_DVSEC_RANGE_BASE_LOW(1), 0x20000000);
 	put16(CXL_DVSEC_CAP3, cap3);
 	put16(CXL_DVSEC_CAP3 + 2, 0xffff);
-	dev_status2 = 0xffff;
+	dev_status2 = 0x800f;	/* every live bit and the reset bits */
 	nwrites = 0;
 }
 
@@ -186,9 +186,28 @@ TEST_F(full, status_viral_rw1cs)
 	EXPECT_EQ(CXL_DVSEC_STATUS_VIRAL, rd(&self->e, CXL_DVSEC_STATUS, 2));
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_CTRL, 4, 0x0004 | (0u << 16));
 	EXPECT_EQ(CXL_DVSEC_STATUS_VIRAL, rd(&self->e, CXL_DVSEC_STATUS, 2));
+	/* the guest clears the bit it saw at open; the device is no longer viral */
+	put16(CXL_DVSEC_STATUS, 0);
+	EXPECT_EQ(CXL_DVSEC_STATUS_VIRAL, rd(&self->e, CXL_DVSEC_STATUS, 2)) TH_LOG("sticky");
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_STATUS + 1, 1, 0x40);
 	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS, 2));
 	EXPECT_EQ(0, nwrites);
+}
+
+TEST_F(full, status_viral_live_from_device)
+{
+	put16(CXL_DVSEC_STATUS, 0);
+	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_STATUS, 2, CXL_DVSEC_STATUS_VIRAL);
+	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS, 2));
+	/* the device goes viral after open: the guest sees it at once */
+	put16(CXL_DVSEC_STATUS, CXL_DVSEC_STATUS_VIRAL);
+	EXPECT_EQ(CXL_DVSEC_STATUS_VIRAL, rd(&self->e, CXL_DVSEC_STATUS, 2));
+	/* the guest cannot clear the device's bit: the clear is not forwarded */
+	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_STATUS, 2, CXL_DVSEC_STATUS_VIRAL);
+	EXPECT_EQ(CXL_DVSEC_STATUS_VIRAL, rd(&self->e, CXL_DVSEC_STATUS, 2));
+	EXPECT_EQ(0, nwrites);
+	put16(CXL_DVSEC_STATUS, 0xffff);	/* not answering */
+	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS, 2));
 }
 
 TEST_F(type3, status_viral_reserved_without_capability)
@@ -225,6 +244,41 @@ TEST_F(full, control2_bits_and_wbi)
 	EXPECT_TRUE(vfio_cxl_dvsec_mem_clr(&self->e));
 }
 
+TEST(wbi_needs_wbi_capable)
+{
+	struct vfio_cxl_dvsec_emu e;
+
+	make_dev(CAP_TYPE3 | CXL_DVSEC_CAP_CACHE_CAPABLE, 0, 0);
+	ASSERT_EQ(0, vfio_cxl_dvsec_emu_init(&e, dev, LEN, &hw));
+	put16(CXL_DVSEC_CTRL2, 0x0020);		/* a device that answers */
+	vfio_cxl_dvsec_write(&e, CXL_DVSEC_CTRL2, 2,
+			     CXL_DVSEC_CTRL2_DISABLE_CACHING | CXL_DVSEC_CTRL2_INITIATE_WBI);
+	EXPECT_EQ(0, nwrites) TH_LOG("Cache_Capable without Cache_WBI_Capable");
+	EXPECT_EQ(CXL_DVSEC_CTRL2_DISABLE_CACHING, rd(&e, CXL_DVSEC_CTRL2, 2));
+}
+
+TEST_F(full, wbi_not_forwarded_to_a_device_not_answering)
+{
+	put16(CXL_DVSEC_CTRL2, 0xffff);
+	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_CTRL2, 2, CXL_DVSEC_CTRL2_INITIATE_WBI);
+	EXPECT_EQ(0, nwrites);
+}
+
+TEST_F(full, initiate_cxl_reset_clears_the_last_outcome)
+{
+	vfio_cxl_dvsec_reset_result(&self->e, false);
+	ASSERT_EQ(CXL_DVSEC_STATUS2_RESET_ERROR, rd(&self->e, CXL_DVSEC_STATUS2, 2) & 0x6);
+	EXPECT_EQ(VFIO_CXL_DVSEC_RESET_REQUESTED,
+		  vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_CTRL2, 2,
+				       CXL_DVSEC_CTRL2_INITIATE_RESET));
+	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS2, 2) & 0x6) TH_LOG("while the reset runs");
+	vfio_cxl_dvsec_reset_result(&self->e, true);
+	ASSERT_EQ(CXL_DVSEC_STATUS2_RESET_COMPLETE, rd(&self->e, CXL_DVSEC_STATUS2, 2) & 0x6);
+	/* a Control2 write without Initiate leaves the outcome alone */
+	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_CTRL2, 2, CXL_DVSEC_CTRL2_RESET_MEM_CLR);
+	EXPECT_EQ(CXL_DVSEC_STATUS2_RESET_COMPLETE, rd(&self->e, CXL_DVSEC_STATUS2, 2) & 0x6);
+}
+
 TEST_F(full, initiate_cxl_reset_is_reported)
 {
 	EXPECT_EQ(VFIO_CXL_DVSEC_RESET_REQUESTED,
@@ -247,7 +301,7 @@ TEST_F(full, initiate_cxl_reset_is_reported)
 
 TEST_F(full, status2_live_and_forwarded_clear)
 {
-	dev_status2 = 0xffff;	/* the device's reset bits 1:2 must not show either */
+	dev_status2 = 0x800f;	/* the device's reset bits 1:2 must not show either */
 	EXPECT_EQ(CXL_DVSEC_STATUS2_CACHE_INVALID | CXL_DVSEC_STATUS2_VOLATILE_HDM_ERR |
 		  CXL_DVSEC_STATUS2_PM_INIT_COMPLETION, rd(&self->e, CXL_DVSEC_STATUS2, 2));
 	dev_status2 = CXL_DVSEC_STATUS2_PM_INIT_COMPLETION;
@@ -267,9 +321,18 @@ TEST_F(full, status2_live_and_forwarded_clear)
 	EXPECT_EQ(1, nwrites);
 }
 
+TEST_F(full, status2_device_not_answering)
+{
+	/* all ones: a device in reset; no live bit is reported from it */
+	dev_status2 = 0xffff;
+	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS2, 2));
+	vfio_cxl_dvsec_reset_result(&self->e, true);
+	EXPECT_EQ(CXL_DVSEC_STATUS2_RESET_COMPLETE, rd(&self->e, CXL_DVSEC_STATUS2, 2));
+}
+
 TEST_F(type3, status2_nothing_live_without_capabilities)
 {
-	dev_status2 = 0xffff;
+	dev_status2 = 0x800f;
 	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_STATUS2, 2));
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_STATUS2, 2, 0xffff);
 	EXPECT_EQ(0, nwrites);
@@ -324,6 +387,7 @@ TEST_F(full, reset_restores_open_state_keeps_sticky)
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_CTRL2, 2, CXL_DVSEC_CTRL2_MOD_COMPLETION);
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_RANGE_BASE_HIGH(0), 4, 0x7);
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_LOCK, 2, 1);
+	put16(CXL_DVSEC_STATUS, 0);		/* the device is no longer viral */
 	vfio_cxl_dvsec_write(&self->e, CXL_DVSEC_STATUS, 2, CXL_DVSEC_STATUS_VIRAL);
 	vfio_cxl_dvsec_reset_result(&self->e, true);
 	vfio_cxl_dvsec_reset(&self->e);
@@ -342,6 +406,15 @@ TEST_F(full, firmware_lock_is_kept_at_open)
 	put16(CXL_DVSEC_LOCK, 0xffff);
 	ASSERT_EQ(0, vfio_cxl_dvsec_emu_init(&e, dev, LEN, &hw));
 	EXPECT_EQ(1, rd(&e, CXL_DVSEC_LOCK, 2));
+	/* and it freezes Control and Range Base from the start */
+	u32 ctrl = rd(&e, CXL_DVSEC_CTRL, 2);
+
+	vfio_cxl_dvsec_write(&e, CXL_DVSEC_CTRL, 2, ctrl ^ CXL_DVSEC_CTRL_MEM_ENABLE);
+	EXPECT_EQ(ctrl, rd(&e, CXL_DVSEC_CTRL, 2));
+	vfio_cxl_dvsec_write(&e, CXL_DVSEC_RANGE_BASE_HIGH(0), 4, 0x9);
+	EXPECT_EQ(0, rd(&e, CXL_DVSEC_RANGE_BASE_HIGH(0), 4));
+	vfio_cxl_dvsec_reset(&e);
+	EXPECT_EQ(1, rd(&e, CXL_DVSEC_LOCK, 2)) TH_LOG("a firmware lock survives a reset");
 }
 
 TEST_F(type3, access_widths_and_alignment)
@@ -377,39 +450,48 @@ TEST_F(type3, host_address_never_read)
 	EXPECT_EQ(0, rd(&self->e, CXL_DVSEC_RANGE_BASE_LOW(0), 4));
 }
 
-/* ----- config writes that stop memory decode ----- */
+/* ----- config writes that stop memory decode or start an FLR ----- */
+
+#define DECODE	VFIO_CXL_CFG_STOPS_DECODE
+#define FLR	(VFIO_CXL_CFG_STOPS_DECODE | VFIO_CXL_CFG_FLR)
 
 TEST(cfg_write_command_byte)
 {
 	struct vfio_cxl_cfg_caps c = { .pcie = 0x80 };
 
 	/* by location only, whatever the value (no second read of user memory) */
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x04, 2));
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x04, 1));
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x00, 8));
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x05, 1)) TH_LOG("COMMAND high byte");
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x00, 4)) TH_LOG("IDs");
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x06, 2)) TH_LOG("STATUS");
+	EXPECT_EQ(DECODE, vfio_cxl_cfg_write_effects(&c, 0x04, 2));
+	EXPECT_EQ(DECODE, vfio_cxl_cfg_write_effects(&c, 0x04, 1));
+	EXPECT_EQ(DECODE, vfio_cxl_cfg_write_effects(&c, 0x00, 8));
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x05, 1)) TH_LOG("COMMAND high byte");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x00, 4)) TH_LOG("IDs");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x06, 2)) TH_LOG("STATUS");
 }
 
 TEST(cfg_write_flr_and_power)
 {
 	struct vfio_cxl_cfg_caps c = { .pm = 0x40, .pcie = 0x80, .af = 0x60 };
 
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x88, 2)) TH_LOG("DevCtl");
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x89, 1));
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x88, 1)) TH_LOG("DevCtl low byte");
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x8a, 2)) TH_LOG("DevSta");
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x65, 1)) TH_LOG("AF Control");
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x64, 4));
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x64, 1)) TH_LOG("AF Capabilities");
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x44, 2)) TH_LOG("PMCSR");
-	EXPECT_TRUE(vfio_cxl_cfg_write_stops_decode(&c, 0x45, 1));
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x46, 2)) TH_LOG("past PMCSR");
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x40, 4)) TH_LOG("PM capability header");
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x88, 2)) TH_LOG("DevCtl");
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x89, 1));
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x88, 4)) TH_LOG("DevCtl and DevSta");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x88, 1)) TH_LOG("DevCtl low byte");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x8a, 2)) TH_LOG("DevSta");
+	/* AF: Length +2, Capabilities +3, Control +4 (Initiate FLR), Status +5 */
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x64, 1)) TH_LOG("AF Control");
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x64, 2));
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x60, 8));
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x63, 1)) TH_LOG("AF Capabilities");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x65, 1)) TH_LOG("AF Status");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x60, 4)) TH_LOG("AF header, length, caps");
+	EXPECT_EQ(DECODE, vfio_cxl_cfg_write_effects(&c, 0x44, 2)) TH_LOG("PMCSR");
+	EXPECT_EQ(DECODE, vfio_cxl_cfg_write_effects(&c, 0x45, 1));
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x46, 2)) TH_LOG("past PMCSR");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x40, 4)) TH_LOG("PM capability header");
+	EXPECT_EQ(FLR, vfio_cxl_cfg_write_effects(&c, 0x00, 0x100)) TH_LOG("all of it");
 	c.pm = c.af = 0;
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x44, 2)) TH_LOG("no PM capability");
-	EXPECT_FALSE(vfio_cxl_cfg_write_stops_decode(&c, 0x65, 1)) TH_LOG("no AF capability");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x44, 2)) TH_LOG("no PM capability");
+	EXPECT_EQ(0, vfio_cxl_cfg_write_effects(&c, 0x64, 1)) TH_LOG("no AF capability");
 }
 
 TEST_HARNESS_MAIN
