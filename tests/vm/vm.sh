@@ -144,22 +144,23 @@ for boot in "$@"; do
 	LOG=$V/$name.log MEMFILE=$V/$name.mem
 	rm -f "$LOG" "$MEMFILE"
 	t0=$(date +%s.%N)
-	thread=multi
-	case ,$boot, in *,stress,*) thread=single ;; esac
+	# single-threaded TCG (see run-qemu.sh); VCP_TCG_THREAD=multi to try
+	thread=${VCP_TCG_THREAD:-single}
 	# A kernel that dies before /init prints its first line ran none of our
 	# code (the module is loaded by the scenarios): an emulator fault, such
 	# as multi-threaded TCG executing a stale int3 left by kernel text
 	# patching. Boot once more; the first log is kept as .boot-crash.log.
+	# (SeaBIOS output precedes that first line on the same serial line.)
 	for attempt in 1 2; do
 		rm -f "$LOG"
 		KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
 			APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
 			"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
 		rc=$?
-		grep -q '^VCP: boot kernel=' "$LOG" 2>/dev/null && break
+		grep -aq 'VCP: boot kernel=' "$LOG" 2>/dev/null && break
 		[ "$attempt" = 2 ] && break
 		cp "$LOG" "$V/$name.boot-crash.log" 2>/dev/null
-		log "$ABI $name: the kernel died before /init ($(grep -m1 -E 'Oops|panic|BUG' "$LOG" | cut -c1-120)); booting again"
+		log "$ABI $name: the kernel died before /init ($(grep -a -m1 -E 'Oops|panic|BUG' "$LOG" | cut -c1-120)); booting again"
 		echo "$ABI $name boot-crash-before-init, retried" >> "$VCP_OUT/vm-times"
 	done
 	t1=$(date +%s.%N)
