@@ -6,6 +6,8 @@
  * VFIO_DEVICE_BIND_IOMMUFD" (86624ba3b522, v6.17). Debian 7.2 and later
  * have it; on 6.12 the ops structure has no such member and the
  * initialiser below is an error.
+ *
+ * conftest-symbol: vfio_pci_core_match_token_uuid
  */
 #include <linux/vfio_pci_core.h>
 

@@ -8,6 +8,8 @@
  * vfio_pci_vmf_insert_pfn() was exported earlier in the same series, by
  * "vfio: refactor vfio_pci_mmap_huge_fault function". Debian 7.2 and later
  * have both, 6.12 has neither.
+ *
+ * conftest-symbol: __vfio_pci_memory_enabled
  */
 #include <linux/vfio_pci_core.h>
 
