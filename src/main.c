@@ -117,6 +117,17 @@ static int vfio_cxl_open_device(struct vfio_device *core_vdev)
 		ret = vfio_cxl_dpa_register(cdev);
 	if (!ret)
 		ret = vfio_cxl_comp_regs_register(cdev);
+	/* the last owner's data was not scrubbed at close: never hand it over */
+	if (!ret && cdev->scrub_pending) {
+		ret = vfio_cxl_dpa_clear(cdev);
+		if (ret) {
+			pci_warn(vdev->pdev, "device memory still holds the last owner's data, open refused (%d)\n",
+				 ret);
+			ret = -EIO;
+		} else {
+			cdev->scrub_pending = false;
+		}
+	}
 	if (ret) {
 		vfio_pci_core_disable(vdev);
 		return ret;
@@ -132,8 +143,10 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 	vfio_pci_core_close_device(core_vdev);
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
-	if (vfio_cxl_scrub && vfio_cxl_dpa_clear(cdev))
-		pci_warn(cdev->core.pdev, "cannot scrub device memory after close\n");
+	if (vfio_cxl_scrub && vfio_cxl_dpa_clear(cdev)) {
+		pci_warn(cdev->core.pdev, "cannot scrub device memory after close; the next open scrubs first\n");
+		cdev->scrub_pending = true;
+	}
 }
 
 static int vfio_cxl_open_plain(struct vfio_device *core_vdev)

@@ -134,6 +134,9 @@ struct vfio_cxl_dpa {
  * @dvsec_keeper: the task carrying out a guest FLR or a guest CXL reset,
  *	whose device reset leaves the virtual DVSEC alone; NULL otherwise
  * @dpa: the DPA region
+ * @scrub_pending: the scrub parameter was set and clearing device memory at
+ *	close failed; the next open clears it first or fails. Open and close
+ *	are serialized by the vfio core.
  */
 struct vfio_cxl_device {
 	struct vfio_pci_core_device core;
@@ -146,6 +149,7 @@ struct vfio_cxl_device {
 	struct vfio_cxl_dvsec_emu dvsec;
 	struct task_struct *dvsec_keeper;
 	struct vfio_cxl_dpa dpa;
+	bool scrub_pending;
 };
 
 static inline struct vfio_cxl_device *

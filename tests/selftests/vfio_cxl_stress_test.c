@@ -407,21 +407,91 @@ TEST_F_TIMEOUT(stress, rmmod_while_open, 300)
 	dpa_close(&m);
 }
 
+#define SCRUB_PARAM	"/sys/module/vfio_cxl_pci/parameters/scrub"
+
+static int scrub_on(void)
+{
+	char p[8] = "";
+	int fd = open(SCRUB_PARAM, O_RDONLY), on;
+
+	on = fd >= 0 && read(fd, p, sizeof(p)) >= 1 && p[0] == 'Y';
+	if (fd >= 0)
+		close(fd);
+	return on;
+}
+
+static int set_scrub(int on)
+{
+	int fd = open(SCRUB_PARAM, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, on ? "Y" : "N", 1) == 1 ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * scrub=1 and the owner is killed while its close is still scrubbing: the
+ * memory it did not clear is cleared by the next open, before the next
+ * owner can read it.
+ */
+TEST_F_TIMEOUT(stress, scrub_finished_by_next_open, 900)
+{
+	struct dpa m = { 0 };
+	int sync[2], st;
+	char c;
+	pid_t pid;
+
+	if (!scrub_on())
+		SKIP(return, "scrub=0");
+	catch_sigbus();
+	ASSERT_EQ(0, pipe(sync));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (dpa_open(&m))
+			_exit(2);
+		fill(&m);
+		if (write(sync[1], "c", 1) != 1)
+			_exit(3);
+		dpa_close(&m);	/* scrubs all of it: about a minute here */
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	sleep(2);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFSIGNALED(st)) TH_LOG("the close was not scrubbing any more when killed");
+	ASSERT_EQ(0, dpa_open(&m)) TH_LOG("the open that finishes the scrub");
+	for (unsigned long i = 0; i < m.pages; i += 97) {
+		uint64_t v = 1;
+
+		EXPECT_EQ(0, load((volatile uint64_t *)(m.map + i * PG), &v));
+		EXPECT_EQ(0, v) TH_LOG("page %lu", i);
+	}
+	{
+		uint64_t v = 1;
+
+		EXPECT_EQ(0, load((volatile uint64_t *)(m.map + (m.pages - 1) * PG), &v));
+		EXPECT_EQ(0, v) TH_LOG("the last page, which the killed close did not reach");
+	}
+	/* this close need not scrub again: the memory holds nothing */
+	EXPECT_EQ(0, set_scrub(0));
+	dpa_close(&m);
+	EXPECT_EQ(0, set_scrub(1));
+	close(sync[0]);
+	close(sync[1]);
+}
+
 /* scrub=1: the next owner finds zeros; prints the cost of the scrub. */
 TEST_F_TIMEOUT(stress, scrub_between_owners, 900)
 {
 	struct dpa m = { 0 };
-	char p[8] = "";
 	double t0;
-	int fd;
 
-	fd = open("/sys/module/vfio_cxl_pci/parameters/scrub", O_RDONLY);
-	if (fd < 0 || read(fd, p, sizeof(p)) < 1 || p[0] != 'Y') {
-		if (fd >= 0)
-			close(fd);
+	if (!scrub_on())
 		SKIP(return, "scrub=0");
-	}
-	close(fd);
 	catch_sigbus();
 	ASSERT_EQ(0, dpa_open(&m));
 	fill(&m);
@@ -437,11 +507,7 @@ TEST_F_TIMEOUT(stress, scrub_between_owners, 900)
 		EXPECT_EQ(0, v) TH_LOG("page %lu", i);
 	}
 	/* one scrub is enough for the test: turn it off before this close */
-	fd = open("/sys/module/vfio_cxl_pci/parameters/scrub", O_WRONLY);
-	if (fd >= 0) {
-		EXPECT_EQ(1, write(fd, "N", 1));
-		close(fd);
-	}
+	EXPECT_EQ(0, set_scrub(0));
 	dpa_close(&m);
 }
 

@@ -127,7 +127,7 @@ host_stress() {
 host_clear() {
 	local boot=$1 mem=$2 nz="not checked: both clears must pass first"
 	if [ "$(stat -c %s "$mem" 2>/dev/null)" = $((256 << 20)) ] &&
-	   tr -d '\r' < "$V/$boot.log" | grep -q '^VCP-KTAP clear-scrub: ok 1 stress.scrub_between_owners$' &&
+	   tr -d '\r' < "$V/$boot.log" | grep -qE '^VCP-KTAP clear-scrub: ok [0-9]+ stress.scrub_between_owners$' &&
 	   tr -d '\r' < "$V/$boot.log" | grep -q '^VCP-KTAP clear-cxl-reset: ok 1 cxl.guest_cxl_reset$'; then
 		nz=$( { head -c 1048576 "$mem"; dd if="$mem" bs=4096 skip=4096 count=1 status=none; } | tr -d '\0' | wc -c)
 	fi
