@@ -121,8 +121,16 @@ TEST_F(cxl, cxl_cap_fields)
 
 	ASSERT_NE(0, regloc);
 	ASSERT_NE(0, dvsec);
+	uint32_t cap_off = (uint32_t)((const char *)c - (const char *)self->d.info_buf);
+
 	EXPECT_EQ(VFIO_DEVICE_INFO_CAP_CXL, c->header.id);
 	EXPECT_EQ(1, c->header.version);
+	/* exactly the 32 bytes of the v2 layout: up to the next one or the end */
+	if (c->header.next) {
+		EXPECT_LE(cap_off + 32, c->header.next);
+	} else {
+		EXPECT_EQ(cap_off + 32, self->d.info.argsz);
+	}
 	EXPECT_EQ(0, c->reserved[0] | c->reserved[1] | c->reserved[2]);
 	EXPECT_TRUE(c->flags & VFIO_CXL_CAP_FIRMWARE_COMMITTED);
 	EXPECT_EQ(!!(cfg32(self->d.fd, dvsec + 8) >> 16 & 1),
@@ -185,6 +193,8 @@ TEST_F(cxl, dpa_region_info)
 	uint64_t want = env_u64("VCP_DPA_SIZE");
 
 	ASSERT_EQ(0, vcp_region(&self->d, self->d.cxl->dpa_region_index, &r));
+	if (env_u64("VCP_EXPECT_CXL"))
+		ASSERT_NE(0, want) TH_LOG("the scenario must say what firmware committed");
 	if (want)
 		EXPECT_EQ(want, r.info.size);
 	EXPECT_EQ(0, r.info.size % (256ULL << 20));
@@ -333,6 +343,9 @@ TEST_F(cxl, comp_regs_decoder0_committed_base0)
 	EXPECT_EQ(self->dpa_size, ((uint64_t)v[3] << 32) | (v[2] & 0xf0000000));
 	EXPECT_TRUE(v[4] & (1u << 10));			/* Committed */
 	EXPECT_TRUE(v[4] & (1u << 9));			/* Commit */
+	/* the firmware lock shows as it is (VCP_FW_LOCKED: 1 locked, 0 not) */
+	if (getenv("VCP_FW_LOCKED"))
+		EXPECT_EQ(env_u64("VCP_FW_LOCKED") ? 1u << 8 : 0, v[4] & (1u << 8));
 	EXPECT_EQ(0, v[4] & ((1u << 11) | (1u << 15) | 0xf0000000u));
 	EXPECT_EQ(0, (v[4] >> 4) & 0xf);		/* one way */
 	EXPECT_EQ(0, v[5] | v[6] | v[7]);		/* DPA skip 0 */
@@ -724,6 +737,26 @@ static int host_regs(char *buf, size_t len)
 	return pclose(p) == 0 && n > 0 ? 0 : -1;
 }
 
+/* a value in the device's last decoder, which nothing programs: a reset clears it */
+static int host_mark(uint32_t v)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "cxlfw mark %s %#x", env_bdf(), v);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* 1 if the mark is still there (no reset since host_mark()), 0 if not */
+static int host_marked(FIXTURE_DATA(cxl) *self, uint32_t v)
+{
+	char buf[4096], want[64];
+
+	if (host_regs(buf, sizeof(buf)))
+		return -1;
+	snprintf(want, sizeof(want), "dec%d base=%08x_", self->hdm_count - 1, v);
+	return strstr(buf, want) != NULL;
+}
+
 /*
  * A storm of COMP_REGS and component-BAR writes from the VMM: afterwards the
  * device's real decoders (read by the host, while the device is still open)
@@ -748,6 +781,17 @@ TEST_F(cxl, comp_write_storm)
 		pat[i] = (uint8_t)(i * 31 + 7);
 	ASSERT_EQ((ssize_t)plen, pwrite(self->d.fd, pat, plen, dpa));
 	ASSERT_EQ((ssize_t)plen, pwrite(self->d.fd, pat, plen, dpa + self->dpa_size - plen));
+	/* every decoder register through the raw BAR: uncommit, move, resize */
+	for (int n = 0; n < self->hdm_count; n++) {
+		static const uint32_t vals[] = { 0, 0xffffffff, 0x10000000, H_COMMIT, H_LOCK };
+
+		for (uint32_t r = 0; r < 0x20; r += 4)
+			for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+				EXPECT_EQ(4, pwrite(self->d.fd, &vals[i], 4,
+						    bar + c->hdm_regs_offset + dreg(self, n, r)));
+	}
+	ASSERT_EQ(0, host_regs(after, sizeof(after)));
+	EXPECT_STREQ(before, after) TH_LOG("targeted decoder writes reached the device");
 	srand(seed);
 	for (i = 0; i < 20000; i++) {
 		uint64_t v = (uint64_t)rand() << 32 | rand();
@@ -1010,10 +1054,13 @@ TEST_F_TIMEOUT(cxl, guest_cxl_reset, 900)
 	m[0] = 0x1234abcd5678ef01ULL;
 	m[4096] = 0x0badc0de0badc0deULL;
 	ASSERT_EQ(0, host_regs(before, sizeof(before)));
+	ASSERT_EQ(0, host_mark(0x5a5a0001));
+	ASSERT_EQ(1, host_marked(self, 0x5a5a0001));
 	/* without memory clear: the data stays, the mapping refaults */
 	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0x4));
 	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2) & 0x4) TH_LOG("Initiate_CXL_Reset reads 0");
 	EXPECT_EQ(0x2, vcfg(self, dv + DV_STATUS2, 2) & 0x6) TH_LOG("CXL_Reset_Complete");
+	EXPECT_EQ(0, host_marked(self, 0x5a5a0001)) TH_LOG("the device was reset");
 	EXPECT_EQ(0x1234abcd5678ef01ULL, m[0]);
 	ASSERT_EQ(0, host_regs(after, sizeof(after)));
 	EXPECT_STREQ(before, after) TH_LOG("the host's decoders are back");
@@ -1031,6 +1078,65 @@ TEST_F_TIMEOUT(cxl, guest_cxl_reset, 900)
 	EXPECT_EQ(0, m[4096]);
 out:
 	munmap((void *)m, 1 << 20);
+}
+
+/* On a device without CXL_Reset_Capable, Initiate_CXL_Reset is reserved: ignored. */
+TEST_F(cxl, cxl_reset_bit_ignored_without_capability)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t hw2 = hw_cfg(dv + DV_CTRL2, 2);
+
+	if (vcfg(self, dv + DV_CAP, 2) & (1u << 7))
+		SKIP(return, "CXL_Reset_Capable");
+	ASSERT_EQ(0, host_mark(0x5a5a0002));
+	ASSERT_EQ(1, host_marked(self, 0x5a5a0002));
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_CTRL2, 2, 0x4));
+	EXPECT_EQ(0, vcfg(self, dv + DV_CTRL2, 2));
+	EXPECT_EQ(0, vcfg(self, dv + DV_STATUS2, 2) & 0x6) TH_LOG("no reset outcome");
+	EXPECT_EQ(1, host_marked(self, 0x5a5a0002)) TH_LOG("no reset happened");
+	EXPECT_EQ(hw2, hw_cfg(dv + DV_CTRL2, 2)) TH_LOG("nothing reached the device");
+	host_mark(0);
+}
+
+/*
+ * Accesses that straddle registers and the DVSEC's edges are split as
+ * hardware would see them: only the bytes each register owns change.
+ */
+TEST_F(cxl, dvsec_unaligned_and_straddling_writes)
+{
+	unsigned int dv = find_dvsec(self->d.fd, 0);
+	uint32_t len = vcfg(self, dv + 4, 4) >> 20;
+	uint32_t hdr = vcfg(self, dv, 4), h1 = vcfg(self, dv + 4, 4), cap = vcfg(self, dv + DV_CAP, 2);
+	uint32_t hwctrl = hw_cfg(dv + DV_CTRL, 2), next = vcfg(self, dv + len, 4);
+	uint8_t b[4];
+
+	ASSERT_NE(0, dv);
+	if (vcfg(self, dv + DV_LOCK, 2) & 1)
+		SKIP(return, "CONFIG_LOCK set by firmware");
+	/* Capability high byte, Control (both bytes), Status low byte */
+	memcpy(b, (uint8_t[]){ 0xff, 0x00, 0x00, 0xff }, 4);
+	ASSERT_EQ(4, pwrite(self->d.fd, b, 4, CFG_OFF(dv + DV_CAP + 1)));
+	EXPECT_EQ(cap, vcfg(self, dv + DV_CAP, 2)) TH_LOG("read-only");
+	EXPECT_EQ(0x2, vcfg(self, dv + DV_CTRL, 2)) TH_LOG("Mem_Enable cleared, IO_Enable reads 1");
+	EXPECT_EQ(0, vcfg(self, dv + DV_STATUS, 2));
+	memcpy(b, (uint8_t[]){ 0x04, 0x00, 0xff }, 3);
+	ASSERT_EQ(3, pwrite(self->d.fd, b, 3, CFG_OFF(dv + DV_CTRL)));
+	EXPECT_EQ(0x6, vcfg(self, dv + DV_CTRL, 2));
+	/* Range 1 Base High, three bytes from its second */
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0));
+	ASSERT_EQ(3, pwrite(self->d.fd, (uint8_t[]){ 0x11, 0x22, 0x33 }, 3,
+			    CFG_OFF(dv + DV_BASE_HI(0) + 1)));
+	EXPECT_EQ(0x33221100, vcfg(self, dv + DV_BASE_HI(0), 4));
+	/* across the start: extended capability header and DVSEC Header 1 */
+	ASSERT_EQ(4, pwrite(self->d.fd, (uint8_t[]){ 0, 0, 0, 0 }, 4, CFG_OFF(dv + 2)));
+	EXPECT_EQ(hdr, vcfg(self, dv, 4));
+	EXPECT_EQ(h1, vcfg(self, dv + 4, 4));
+	/* across the end, into the next capability */
+	ASSERT_EQ(4, pwrite(self->d.fd, (uint8_t[]){ 0xff, 0xff, 0xff, 0xff }, 4,
+			    CFG_OFF(dv + len - 2)));
+	EXPECT_EQ(0, vcfg(self, dv + len - 2, 2));
+	EXPECT_EQ(next, vcfg(self, dv + len, 4));
+	EXPECT_EQ(hwctrl, hw_cfg(dv + DV_CTRL, 2)) TH_LOG("the device's Control is the host's");
 }
 
 /* ----- decode-off events around a live mapping (issue: reset safety) ----- */
@@ -1106,23 +1212,58 @@ out:
 	munmap((void *)m, 1 << 20);
 }
 
-/* a guest FLR request through PCIe Device Control is bracketed by a block */
-TEST_F(cxl, guest_flr_request_keeps_data)
+/*
+ * A guest FLR through PCIe Device Control: bracketed by a block, the data
+ * and mapping come back, and the virtual DVSEC is kept (CXL r3.1 9.5).
+ */
+TEST_F(cxl, guest_flr_request_keeps_data_and_dvsec)
 {
 	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v;
-	unsigned int exp = find_cap(self->d.fd, 0x10);
+	unsigned int exp = find_cap(self->d.fd, 0x10), dv = find_dvsec(self->d.fd, 0);
 	volatile uint64_t *m;
 	uint16_t ctl;
 
 	ASSERT_NE(0, exp);
+	if (!(cfg32(self->d.fd, exp + 4) & (1u << 28)))
+		SKIP(return, "the device has no FLR (DevCap, as QEMU's cxl-type3)");
+	if (vcfg(self, dv + DV_LOCK, 2) & 1)
+		SKIP(return, "CONFIG_LOCK set by firmware");
+	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x5));
+	ASSERT_EQ(0, host_mark(0x5a5a0003));
 	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
 	ASSERT_NE(MAP_FAILED, (void *)m);
 	m[7] = 0x0123456789abcdefULL;
 	ASSERT_EQ(2, pread(self->d.fd, &ctl, 2, CFG_OFF(exp + 8)));
 	ctl |= 0x8000;
 	ASSERT_EQ(2, pwrite(self->d.fd, &ctl, 2, CFG_OFF(exp + 8)));
+	EXPECT_EQ(0, host_marked(self, 0x5a5a0003)) TH_LOG("the device was reset");
 	ASSERT_EQ(0, load64(&m[7], &v));
 	EXPECT_EQ(0x0123456789abcdefULL, v);
+	EXPECT_EQ(0x5, vcfg(self, dv + DV_BASE_HI(0), 4)) TH_LOG("FLR keeps the DVSEC");
+	munmap((void *)m, 1 << 20);
+}
+
+/* D3hot through PMCSR: device memory is gone until D0, then comes back */
+TEST_F(cxl, pm_d3_blocks_device_memory)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v;
+	unsigned int pm = find_cap(self->d.fd, 0x01);
+	volatile uint64_t *m;
+	uint16_t pmcsr;
+
+	if (!pm)
+		SKIP(return, "the device has no PM capability (as QEMU's cxl-type3)");
+	m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, (void *)m);
+	m[9] = 0x1020304050607080ULL;
+	ASSERT_EQ(2, pread(self->d.fd, &pmcsr, 2, CFG_OFF(pm + 4)));
+	pmcsr = (pmcsr & ~3) | 3;
+	ASSERT_EQ(2, pwrite(self->d.fd, &pmcsr, 2, CFG_OFF(pm + 4)));
+	EXPECT_EQ(1, load64(&m[9], &v)) TH_LOG("no access in D3hot");
+	pmcsr &= ~3;
+	ASSERT_EQ(2, pwrite(self->d.fd, &pmcsr, 2, CFG_OFF(pm + 4)));
+	ASSERT_EQ(0, load64(&m[9], &v)) TH_LOG("back in D0");
+	EXPECT_EQ(0x1020304050607080ULL, v);
 	munmap((void *)m, 1 << 20);
 }
 
@@ -1211,37 +1352,43 @@ TEST_F(cxl, reset_while_memory_off)
 	munmap((void *)m, 1 << 20);
 }
 
-/* A storm of config writes to the CXL DVSECs leaves the device's unchanged. */
+/*
+ * A storm of config writes of any width and alignment into the CXL DVSECs
+ * leaves the device's DVSECs unchanged.
+ */
 TEST_F(cxl, dvsec_write_storm)
 {
-	unsigned int dv = find_dvsec(self->d.fd, 0), lo = dv, hi, pos, i;
-	uint8_t before[0x100], after[0x100];
-	unsigned int seed = env_u64("VCP_STORM_SEED") ?: 4321;
+	static const uint16_t ids[] = { 0, 2, 3, 4, 5, 7, 8, 9, 0xa };
+	unsigned int dv[sizeof(ids) / sizeof(ids[0])], len[sizeof(ids) / sizeof(ids[0])];
+	unsigned int seed = env_u64("VCP_STORM_SEED") ?: 4321, nd = 0, pos, i, k;
+	static uint8_t before[0x1000], after[0x1000];
 
-	ASSERT_NE(0, dv);
-	/* the DVSECs sit one after the other from the Device DVSEC on */
-	for (hi = dv, i = 0; i < 4; i++) {
-		unsigned int d = find_dvsec(self->d.fd, (uint16_t[]){ 0, 8, 5, 7 }[i]);
+	for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+		unsigned int d = find_dvsec(self->d.fd, ids[k]);
 
-		if (d && d + (vcfg(self, d + 4, 4) >> 20) > hi)
-			hi = d + (vcfg(self, d + 4, 4) >> 20);
+		if (!d)
+			continue;
+		dv[nd] = d;
+		len[nd++] = vcfg(self, d + 4, 4) >> 20;
 	}
-	ASSERT_LE(hi - lo, sizeof(before));
-	for (pos = lo; pos < hi; pos += 4)
-		*(uint32_t *)&before[pos - lo] = hw_cfg(pos, 4);
+	ASSERT_GE(nd, 2) TH_LOG("the Device DVSEC and the Register Locator at least");
+	for (pos = 0x100; pos < 0x1000; pos += 4)
+		*(uint32_t *)&before[pos] = hw_cfg(pos, 4);
 	srand(seed);
 	for (i = 0; i < 20000; i++) {
-		static const unsigned int w[] = { 1, 2, 4 };
-		unsigned int width = w[rand() % 3];
-		uint32_t at = lo + rand() % (hi - lo);
+		unsigned int w = 1 + rand() % 4, d = rand() % nd;
+		uint32_t at = dv[d] + 4 + rand() % (len[d] - 4), v = (uint32_t)rand() << 1 ^ rand();
 
-		at &= ~(width - 1);
-		vcfg_wr(self, at, width, (uint32_t)rand() << 1 ^ rand());
+		if (at + w > dv[d] + len[d])
+			w = dv[d] + len[d] - at;
+		pwrite(self->d.fd, &v, w, CFG_OFF(at));
 	}
-	for (pos = lo; pos < hi; pos += 4)
-		*(uint32_t *)&after[pos - lo] = hw_cfg(pos, 4);
-	EXPECT_EQ(0, memcmp(before, after, hi - lo)) TH_LOG("the device's DVSECs changed");
-	EXPECT_TRUE(vcfg(self, dv + DV_CTRL, 2) & 0x2);
+	for (pos = 0x100; pos < 0x1000; pos += 4)
+		*(uint32_t *)&after[pos] = hw_cfg(pos, 4);
+	for (k = 0; k < nd; k++)
+		EXPECT_EQ(0, memcmp(before + dv[k], after + dv[k], len[k]))
+			TH_LOG("the device's DVSEC at %#x changed", dv[k]);
+	EXPECT_TRUE(vcfg(self, dv[0] + DV_CTRL, 2) & 0x2);
 }
 
 FIXTURE(plain) {

@@ -13,6 +13,10 @@
  *                               window, as another agent would (QEMU does not
  *                               enforce the lock, so this works while locked)
  *   cxlfw regs <bdf>            print DVSEC Control and every HDM decoder
+ *   cxlfw mark <bdf> <value>    write <value> into the last decoder's Base
+ *                               High: no driver programs that decoder and a
+ *                               reset of the device clears it, so "regs"
+ *                               shows whether a reset happened since
  *   cxlfw hpa                   print the first CFMWS window: base size
  *   cxlfw fill <phys> <len> <seed>   write a pattern through /dev/mem
  *   cxlfw check <phys> <len> <seed>  count mismatches against the pattern
@@ -243,6 +247,19 @@ static int do_regs(void)
 	return 0;
 }
 
+static int do_mark(uint32_t v)
+{
+	unsigned int count;
+	volatile uint32_t *hdm = map_hdm(&count);
+
+	if (count < 2) {
+		errno = ENODEV;
+		die("mark needs a second decoder");
+	}
+	hdm[DEC(count - 1) / 4 + 1] = v;
+	return hdm[DEC(count - 1) / 4 + 1] == v ? 0 : 1;
+}
+
 static int do_mem(int check, uint64_t phys, size_t len, uint32_t seed)
 {
 	volatile uint32_t *p = map_phys(phys, len);
@@ -296,6 +313,8 @@ int main(int argc, char **argv)
 		return do_commit(1, 256ULL << 20, 0);
 	if (!strcmp(argv[1], "uncommit"))
 		return do_uncommit();
+	if (!strcmp(argv[1], "mark") && argc == 4)
+		return do_mark(strtoul(argv[3], NULL, 0));
 	if (!strcmp(argv[1], "regs"))
 		return do_regs();
 	fprintf(stderr, "cxlfw: unknown command %s\n", argv[1]);

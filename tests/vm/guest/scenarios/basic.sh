@@ -37,7 +37,7 @@ export VCP_EXPECT_CXL=1
 vcp_check "bind as vfio-cxl-pci" vcp_bind vfio-cxl-pci
 vcp_check "CXL passthrough logged" vcp_dmesg_has "CXL passthrough: HDM decoder 0 maps 256 MiB"
 # all the cxl tests but two that need other module parameters (run below)
-vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 vfio_cxl_test \
+vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=1 vfio_cxl_test \
 	-T hdm_strict_lock -T guest_cxl_reset -f cxl
 vcp_check "the host's decoder programming survives open/close" regs_same
 vcp_check "the host HPA range is claimed" grep -qE "^ *0*${hpa#0x}-[0-9a-f]+ : vfio-cxl-pci DPA" /proc/iomem
@@ -48,6 +48,17 @@ vcp_check "bind as vfio_cxl_pci (libvirt's name)" vcp_bind vfio_cxl_pci
 vcp_ktap cxl-modname env VCP_DPA_SIZE=0x10000000 vfio_cxl_test -r cxl.device_flags -r cxl.dpa_mmap_first_last_page
 vcp_check "unbind vfio_cxl_pci" vcp_unbind
 vcp_check "the host's decoder programming is in place after unbind" regs_same
+
+# 4b. firmware committed decoder 0 without locking it: the view still hides
+#     the host address, shows no lock, and the v2 BASE placement works
+vcp_check "firmware commit of decoder 0 without lock" cxlfw commit "$BDF"
+vcp_check "bind with an unlocked firmware decoder" vcp_bind vfio-cxl-pci
+vcp_ktap cxl-fw-unlocked env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=0 vfio_cxl_test \
+	-r cxl.comp_regs_decoder0_committed_base0 -r cxl.hdm_commit_fsm \
+	-r cxl.hdm_view_survives_reset -r cxl.dpa_pread_pwrite -r cxl.comp_write_storm
+vcp_check "unbind after the unlocked decoder" vcp_unbind
+vcp_check "firmware commits and locks decoder 0 again" cxlfw commit "$BDF" lock
+vcp_check "the same host programming as before" regs_same
 
 # 5. guest-initiated CXL reset (QEMU's device has no CXL reset: emulate it);
 #    the memory clear is tested by the "clear" scenario
