@@ -386,16 +386,22 @@ TEST_F(hdm, commit_order_and_dpa_space)
 	EXPECT_TRUE(rd(&self->e, CTRL(1)) & CXL_HDM_CTRL_ERR_NOT_COMMITTED);
 }
 
-TEST(commit_two_decoders_and_uncommit_order)
+/* a device with 512 MiB whose decoders firmware left uncommitted */
+static int init_uncommitted(struct vfio_cxl_hdm_emu *e)
 {
-	struct vfio_cxl_hdm_emu e;
 	struct vfio_cxl_hdm_geom g;
 
-	/* a device with 512 MiB whose decoders firmware left uncommitted */
 	make_snapshot(0);
 	snap[CTRL(0) / 4] = 0;
 	g = geom();
-	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, 2 * DPA, false, false));
+	return vfio_cxl_hdm_emu_init(e, &g, snap, 2 * DPA, false, false);
+}
+
+TEST(commit_two_decoders_and_uncommit_order)
+{
+	struct vfio_cxl_hdm_emu e;
+
+	ASSERT_EQ(0, init_uncommitted(&e));
 	program(&e, 0, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
 	/* HPA below decoder 0's end: refused */
 	program(&e, 1, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
@@ -414,12 +420,8 @@ TEST(commit_two_decoders_and_uncommit_order)
 TEST(committed_base_moves_only_where_it_could_commit)
 {
 	struct vfio_cxl_hdm_emu e;
-	struct vfio_cxl_hdm_geom g;
 
-	make_snapshot(0);
-	snap[CTRL(0) / 4] = 0;
-	g = geom();
-	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, 2 * DPA, false, false));
+	ASSERT_EQ(0, init_uncommitted(&e));
 	program(&e, 0, 0x100000000ULL, DPA, CXL_HDM_CTRL_COMMIT);
 	program(&e, 1, 0x100000000ULL + DPA, DPA, CXL_HDM_CTRL_COMMIT);
 	ASSERT_TRUE(rd(&e, CTRL(1)) & CXL_HDM_CTRL_COMMITTED);
