@@ -9,6 +9,7 @@
 #define VFIO_CXL_COMPAT_H
 
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/vfio_pci_core.h>
 
@@ -19,6 +20,14 @@
 	!defined(VFIO_CXL_HAVE_IOMMUFD_OPS)
 /* the vfio_device inode, range_intersect_range() and iommufd device ops */
 #error "vfio-cxl-pci needs Linux 6.12 or newer (see conftest/)"
+#endif
+
+#ifndef CONFIG_PM
+/* without runtime PM a device is never runtime suspended */
+static inline u64 pm_runtime_suspended_time(struct device *dev)
+{
+	return 0;
+}
 #endif
 
 #ifndef VFIO_CXL_HAVE_KZALLOC_OBJ

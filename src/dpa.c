@@ -11,6 +11,7 @@
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/uaccess.h>
 
 #include "vfio_cxl.h"
@@ -40,16 +41,20 @@
  *   whole in the ioctl;
  * - config writes that clear Memory Space Enable, change the power state
  *   through PMCSR, or start an FLR through PCIe Device Control or AF Control;
- * - VFIO_DEVICE_FEATURE low-power entry (the wake-up is verified before use);
+ * - VFIO_DEVICE_FEATURE low-power entry and exit (a wake-up is verified
+ *   before use);
  * - close (the region is released) and unbind (the request callback blocks
  *   the region for good, so a process that keeps it mapped gets SIGBUS).
  *
  * Blocks that may lose the device's state mark the host programming
- * unverified. When the last block is dropped, or at the first fault after an
- * event that took no block, the host's decoder programming is verified (and
- * restored if a reset cleared it) before the region becomes usable again;
- * the user just faults the pages back in. Faults also require memory decode
- * on, the device in D0 and not runtime suspended.
+ * unverified, and so does a runtime suspend of the device since the last
+ * check (pm_runtime_suspended_time() moved: D3hot may have reset it, and
+ * a wake-up may end low power without passing through the driver). When
+ * the last block is dropped, or at the first fault after an event that took
+ * no block, the host's decoder programming is verified (and restored if a
+ * reset cleared it) before the region becomes usable again; the user just
+ * faults the pages back in. Faults also require memory decode on, the
+ * device in D0 and not in low power.
  */
 
 static void dpa_reactivate(struct vfio_cxl_device *cdev);
@@ -64,6 +69,10 @@ static bool dpa_usable(struct vfio_cxl_device *cdev)
 	if (!dpa->registered || dpa->blockers || dpa->removing ||
 	    vdev->pm_runtime_engaged || !vfio_cxl_memory_enabled(vdev))
 		return false;
+	/* runtime suspended since the check: D3hot may have reset it */
+	if (dpa->host_ok &&
+	    pm_runtime_suspended_time(&vdev->pdev->dev) != dpa->verified_suspended_ns)
+		dpa->host_ok = false;
 	/*
 	 * Decode is back after an event that may have lost the host's
 	 * programming without a block (a wake-up from low power): verify it
@@ -91,6 +100,7 @@ static void dpa_note_restore(struct vfio_cxl_device *cdev, int ret)
 
 	dpa->host_ok = !ret;
 	if (!ret) {
+		dpa->verified_suspended_ns = pm_runtime_suspended_time(&cdev->core.pdev->dev);
 		dpa->restore_warned = false;
 	} else if (ret != -EAGAIN && !dpa->restore_warned) {
 		pci_warn(cdev->core.pdev,
@@ -176,13 +186,6 @@ void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dpa.lock);
 	dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
-	/*
-	 * In low power the reset's own runtime PM reference is about to be
-	 * dropped and the device may go back to D3 (and lose its decoders):
-	 * verify again once it is out of low power, as dpa_unblock_locked().
-	 */
-	if (READ_ONCE(cdev->core.pm_runtime_engaged))
-		cdev->dpa.host_ok = false;
 	if (!WARN_ON_ONCE(!cdev->dpa.blockers))
 		cdev->dpa.blockers--;
 }

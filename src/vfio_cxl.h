@@ -105,10 +105,14 @@ struct vfio_cxl_hw {
  * @removing: the device is being unbound: blocked for good
  * @error_blocked: PCI error recovery is in progress and holds a block
  * @restore_warned: a failed restore has been logged and not yet succeeded
+ * @verified_suspended_ns: pm_runtime_suspended_time() of the device when the
+ *	host's programming was last verified; a different value means the
+ *	device was runtime suspended since
  *
  * The region is usable (faults insert PTEs, fd I/O works) only when
- * @registered && @host_ok && !@blockers && !@removing, memory decode is on
- * and the device is not runtime suspended.
+ * @registered && @host_ok && !@blockers && !@removing, memory decode is on,
+ * the device is not in low power and was not runtime suspended since
+ * @host_ok was established.
  */
 struct vfio_cxl_dpa {
 	struct mutex lock;	/* see @lock above */
@@ -119,6 +123,7 @@ struct vfio_cxl_dpa {
 	bool removing;
 	bool error_blocked;
 	bool restore_warned;
+	u64 verified_suspended_ns;
 };
 
 /**
@@ -135,8 +140,9 @@ struct vfio_cxl_dpa {
  *	whose device reset leaves the virtual DVSEC alone; NULL otherwise
  * @dpa: the DPA region
  * @scrub_pending: the scrub parameter was set and clearing device memory at
- *	close failed; the next open clears it first or fails. Open and close
- *	are serialized by the vfio core.
+ *	close failed; the next open clears it first or fails, and unbind
+ *	tries once more. Open, close and remove are serialized by the vfio
+ *	core.
  */
 struct vfio_cxl_device {
 	struct vfio_pci_core_device core;
@@ -224,6 +230,7 @@ int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 
 /* reset.c */
 int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev);
+void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);
