@@ -206,7 +206,7 @@ static int check_dvsec(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 	}
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &hw->dvsec_ctrl);
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, &hw->dvsec_ctrl2);
-	hw->dvsec_ctrl2 &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET);
+	hw->dvsec_ctrl2 &= ~CXL_DVSEC_CTRL2_ACTIONS;
 	hw->cfg_caps.pm = pdev->pm_cap;
 	hw->cfg_caps.pcie = pdev->pcie_cap;
 	hw->cfg_caps.af = pci_find_capability(pdev, PCI_CAP_ID_AF);

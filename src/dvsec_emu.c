@@ -4,6 +4,8 @@
  *
  * Copyright (C) 2026 The vfio-cxl-pci authors
  */
+#include <linux/pci_regs.h>
+
 #include "dvsec_emu.h"
 
 /**
@@ -262,8 +264,7 @@ static void start_wbi(struct vfio_cxl_dvsec_emu *emu)
 	v = emu->hw.read16(emu->hw.ctx, CXL_DVSEC_CTRL2);
 	if (v == 0xffff)
 		return;
-	v &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET |
-	       CXL_DVSEC_CTRL2_DISABLE_CACHING);
+	v &= ~(CXL_DVSEC_CTRL2_ACTIONS | CXL_DVSEC_CTRL2_DISABLE_CACHING);
 	v |= emu->regs[CXL_DVSEC_CTRL2 / 2] & CXL_DVSEC_CTRL2_DISABLE_CACHING;
 	emu->hw.write16(emu->hw.ctx, CXL_DVSEC_CTRL2, v | CXL_DVSEC_CTRL2_INITIATE_WBI);
 }
@@ -330,7 +331,8 @@ static int check(const struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width)
  * @width: 1, 2 or 4 bytes, @off naturally aligned
  * @val: the value, CPU byte order
  *
- * Context: the caller serializes; calls @emu->hw.read16 for Status2.
+ * Context: the caller serializes; calls @emu->hw.read16 for Status and
+ * Status2.
  * Return: 0, or -EINVAL for an access outside the body or misaligned.
  */
 int vfio_cxl_dvsec_read(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
@@ -382,11 +384,8 @@ int vfio_cxl_dvsec_write(struct vfio_cxl_dvsec_emu *emu, u32 off, u32 width,
 	return ret;
 }
 
-/* Config-space offsets, PCI r6.0 7.5.1.1.3, 7.5.2.2, 7.5.3.4; AF ECN. */
-#define CFG_COMMAND		0x04	/* Memory Space Enable is in this byte */
-#define CFG_PM_CTRL		0x04	/* from the PM capability */
-#define CFG_EXP_DEVCTL_HI	0x09	/* Initiate FLR, from the PCIe capability */
-#define CFG_AF_CTRL		0x04	/* Initiate FLR, from the AF capability */
+/* The byte of PCIe Device Control that holds Initiate FLR (bit 15). */
+#define CFG_EXP_DEVCTL_HI	(PCI_EXP_DEVCTL + 1)
 
 static bool write_covers(u32 pos, u32 count, u32 off)
 {
@@ -416,12 +415,13 @@ unsigned int vfio_cxl_cfg_write_effects(const struct vfio_cxl_cfg_caps *caps,
 
 	if (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))
 		return flr;
-	if (caps->af && write_covers(pos, count, caps->af + CFG_AF_CTRL))
+	if (caps->af && write_covers(pos, count, caps->af + PCI_AF_CTRL))
 		return flr;
-	if (write_covers(pos, count, CFG_COMMAND))
+	/* Memory Space Enable is in the low byte of PCI_COMMAND */
+	if (write_covers(pos, count, PCI_COMMAND))
 		return VFIO_CXL_CFG_STOPS_DECODE;
-	if (caps->pm && (write_covers(pos, count, caps->pm + CFG_PM_CTRL) ||
-			 write_covers(pos, count, caps->pm + CFG_PM_CTRL + 1)))
+	if (caps->pm && (write_covers(pos, count, caps->pm + PCI_PM_CTRL) ||
+			 write_covers(pos, count, caps->pm + PCI_PM_CTRL + 1)))
 		return VFIO_CXL_CFG_STOPS_DECODE;
 	return 0;
 }

@@ -143,6 +143,7 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 	vfio_pci_core_close_device(core_vdev);
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
+	vfio_cxl_restore_host_ctrl2(cdev);
 	if (vfio_cxl_scrub && vfio_cxl_dpa_clear(cdev)) {
 		pci_warn(cdev->core.pdev, "cannot scrub device memory after close; the next open scrubs first\n");
 		cdev->scrub_pending = true;
@@ -397,8 +398,12 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 	struct vfio_cxl_device *cdev = vfio_cxl_from_core(vdev);
 
 	vfio_pci_core_unregister_device(vdev);
-	if (cdev->cxl)
+	if (cdev->cxl) {
 		vfio_cxl_dpa_verify(cdev);
+		/* the next driver must not get the last owner's data either */
+		if (cdev->scrub_pending && vfio_cxl_dpa_clear(cdev))
+			pci_warn(pdev, "device memory was not scrubbed after its last owner\n");
+	}
 	vfio_put_device(&vdev->vdev);
 }
 

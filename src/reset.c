@@ -20,8 +20,7 @@
  * in QEMU every VFIO open and close resets the device), so after every reset
  * the driver restores, in this order (CXL r3.1 8.1.3.2, 8.2.4.20):
  *
- * 1. the DVSEC Control and Control2 registers as the host left them
- *    (Mem_Enable, Disable_Caching);
+ * 1. the DVSEC Control register as the host left it (Mem_Enable);
  * 2. waits for DVSEC Range 1 Memory_Active, up to the device's advertised
  *    Memory_Active_Timeout;
  * 3. the HDM Decoder Global Control register;
@@ -127,7 +126,7 @@ static int wait_memory_active(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
  * vfio_cxl_restore_host_state() - put the host's CXL programming back
  * @cdev: a device bound with CXL passthrough active
  *
- * Restores and verifies the DVSEC Control and Control2 registers and the
+ * Restores the DVSEC Control register and restores and verifies the
  * committed HDM decoders saved at probe, as described in the DOC section
  * above. Only the host's own saved values are written; guest-visible state
  * is not involved.
@@ -155,11 +154,6 @@ int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &ctrl);
 	if (ctrl != hw->dvsec_ctrl)
 		pci_write_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, hw->dvsec_ctrl);
-	/* a guest cache write-back may have carried its Disable_Caching */
-	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, &ctrl);
-	ctrl &= ~(CXL_DVSEC_CTRL2_INITIATE_WBI | CXL_DVSEC_CTRL2_INITIATE_RESET);
-	if (ctrl != hw->dvsec_ctrl2)
-		pci_write_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL2, hw->dvsec_ctrl2);
 	ret = wait_memory_active(pdev, hw);
 	if (ret)
 		return ret;
@@ -173,6 +167,28 @@ int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * vfio_cxl_restore_host_ctrl2() - put the host's DVSEC Control2 back
+ * @cdev: a device bound with CXL passthrough active
+ *
+ * A guest cache write-back (Initiate_Cache_WBI, CXL r3.1 8.1.3.4) carries
+ * the guest's Disable_Caching to the device. The host's Control2 returns
+ * after every reset of the device and when the VFIO user closes it, not in
+ * between, so a write-back flow the guest started keeps its setting.
+ *
+ * Context: process context; config access only.
+ */
+void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev)
+{
+	struct pci_dev *pdev = cdev->core.pdev;
+	u16 v;
+
+	pci_read_config_word(pdev, cdev->hw.dvsec + CXL_DVSEC_CTRL2, &v);
+	if (v != (u16)~0 && (v & ~CXL_DVSEC_CTRL2_ACTIONS) != cdev->hw.dvsec_ctrl2)
+		pci_write_config_word(pdev, cdev->hw.dvsec + CXL_DVSEC_CTRL2,
+				      cdev->hw.dvsec_ctrl2);
 }
 
 static struct vfio_cxl_device *cxl_from_pdev(struct pci_dev *pdev)
@@ -221,6 +237,7 @@ void vfio_cxl_reset_done(struct pci_dev *pdev)
 	if (!cdev)
 		return;
 	vfio_cxl_dpa_reset_done(cdev);
+	vfio_cxl_restore_host_ctrl2(cdev);
 	vfio_cxl_dvsec_device_reset(cdev);
 }
 
