@@ -35,8 +35,8 @@ echo
 echo "$out"
 fail=$(echo "$out" | grep -c '^not ok')
 # a boot that died before reporting, or reported nothing, is a failure too
-if [ "$vm_rc" != 0 ] || ! echo "$out" | grep -q '^ok '; then
-	fail=$((fail + 1))
+if [ "$fail" = 0 ] && { [ "$vm_rc" != 0 ] || ! echo "$out" | grep -q '^ok '; }; then
+	fail=1
 fi
 if [ "$fail" = 0 ]; then
 	say "The host read back the message the guest's VMM wrote through the DPA mmap."

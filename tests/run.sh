@@ -29,7 +29,7 @@ phase() { # phase <name> <command...>
 	start=$(wc -l < "$R")
 	"$@" 2>>"$VCP_OUT/run.stderr" | tee -a "$R"
 	rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ] && ! tail -n +$((start + 1)) "$R" | grep -q '^not ok '; then
+	if [ "$rc" != 0 ] && ! tail -n +$((start + 1)) "$R" | grep '^not ok ' >/dev/null; then
 		echo "not ok $name: exited with status $rc (see out/run.stderr)" | tee -a "$R"
 	fi
 	t1=$(date +%s)

