@@ -33,9 +33,12 @@
  *   is RW only if the capability advertises it, the rest reads 0;
  * - BASE is frozen while the decoder is locked (Lock On Commit set and
  *   committed); a committed, unlocked decoder's BASE moves only to where the
- *   decoder could commit (no wrap, in HPA order with its neighbours); SIZE
- *   is frozen while committed. Low registers keep only bits 31:28, the rest
- *   is reserved;
+ *   decoder could commit (no wrap, in HPA order with its neighbours), one
+ *   32-bit register at a time, so a move between committed neighbours that
+ *   needs both halves is refused (the spec leaves changing a committed
+ *   decoder undefined; the v2 path places decoder 0 alone); SIZE is frozen
+ *   while committed. Low registers keep only bits 31:28, the rest is
+ *   reserved;
  * - Control: IG, IW, Lock On Commit and Commit are RW (IG/IW frozen while
  *   committed), BI only on CXL.cache devices, UIO and ISP only when the
  *   capability is UIO capable; Committed, Error Not Committed and the target
