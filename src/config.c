@@ -101,21 +101,17 @@ int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev)
  * reset) are conventional resets and reset the view. One task at a time is
  * marked; a second concurrent guest FLR is treated as a conventional reset.
  *
+ * Unmarking is a no-op for a task that is not the marked one.
+ *
  * Context: process context; takes @cdev->dvsec_lock.
- * Return: true if the current task is marked once the call returns (with
- * @keep false, always false). Unmark only after a call that returned true.
  */
-bool vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep)
+void vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep)
 {
 	guard(mutex)(&cdev->dvsec_lock);
-	if (!keep) {
-		if (cdev->dvsec_keeper == current)
-			cdev->dvsec_keeper = NULL;
-		return false;
-	}
-	if (!cdev->dvsec_keeper)
+	if (keep && !cdev->dvsec_keeper)
 		cdev->dvsec_keeper = current;
-	return cdev->dvsec_keeper == current;
+	else if (!keep && cdev->dvsec_keeper == current)
+		cdev->dvsec_keeper = NULL;
 }
 
 /**
@@ -146,7 +142,6 @@ static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
 			 size_t n, u64 at, loff_t *p, bool iswrite)
 {
 	unsigned int effects = 0;
-	bool keep = false;
 	ssize_t ret;
 
 	if (iswrite)
@@ -154,11 +149,11 @@ static ssize_t core_part(struct vfio_cxl_device *cdev, char __user *buf,
 	if (!effects)
 		return vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);
 	if (effects & VFIO_CXL_CFG_FLR)
-		keep = vfio_cxl_dvsec_keep(cdev, true);
+		vfio_cxl_dvsec_keep(cdev, true);
 	vfio_cxl_dpa_block(cdev, true);
 	ret = vfio_cxl_core_rw(cdev, buf, n, at, p, true);
 	vfio_cxl_dpa_unblock(cdev);
-	if (keep)
+	if (effects & VFIO_CXL_CFG_FLR)
 		vfio_cxl_dvsec_keep(cdev, false);
 	return ret;
 }

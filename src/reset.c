@@ -296,13 +296,13 @@ void vfio_cxl_error_resume(struct pci_dev *pdev)
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 {
 	unsigned int tries = 0;
-	bool mem_clr, keep, ok;
+	bool mem_clr, ok;
 	int ret;
 
 	scoped_guard(mutex, &cdev->dvsec_lock)
 		mem_clr = vfio_cxl_dvsec_mem_clr(&cdev->dvsec) &&
 			  (cdev->dvsec.cap & CXL_DVSEC_CAP_RESET_MEM_CLR_CAPABLE);
-	keep = vfio_cxl_dvsec_keep(cdev, true);
+	vfio_cxl_dvsec_keep(cdev, true);
 	/* the config write path does not hold a runtime PM reference */
 	ret = pm_runtime_resume_and_get(&cdev->core.pdev->dev);
 	if (!ret) {
@@ -321,8 +321,7 @@ int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev)
 	} else {
 		ok = false;
 	}
-	if (keep)
-		vfio_cxl_dvsec_keep(cdev, false);
+	vfio_cxl_dvsec_keep(cdev, false);
 	scoped_guard(mutex, &cdev->dvsec_lock)
 		vfio_cxl_dvsec_reset_result(&cdev->dvsec, ok);
 	if (!ok)

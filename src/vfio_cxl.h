@@ -251,7 +251,7 @@ void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering);
 /* config.c */
 int vfio_cxl_dvsec_open(struct vfio_cxl_device *cdev);
 void vfio_cxl_dvsec_device_reset(struct vfio_cxl_device *cdev);
-bool vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep);
+void vfio_cxl_dvsec_keep(struct vfio_cxl_device *cdev, bool keep);
 ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite);
 
