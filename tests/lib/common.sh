@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Shared paths and helpers for the test scripts (sourced, never run).
 VCP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VCP_CACHE=${VFIO_CXL_CACHE:-$VCP_ROOT/.cache}
+# Downloads and expensive builds (kernels, the trixie chroot, the debug kernel,
+# the VMM) are cached outside the clone, so a fresh clone on the same machine
+# reuses them; each entry is keyed on its inputs.
+VCP_CACHE=${VFIO_CXL_CACHE:-/var/cache/vfio-cxl-pci}
 VCP_OUT=${VFIO_CXL_OUT:-$VCP_ROOT/out}
 export VCP_ROOT VCP_CACHE VCP_OUT
 
