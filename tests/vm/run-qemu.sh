@@ -3,7 +3,9 @@
 # pxb-cxl host bridge, one cxl-rp root port and one cxl-type3 device whose
 # volatile memory is a shared file on the host, plus a 4 GiB CXL fixed memory
 # window. KVM only where it really works (VT-x/SVM and not PVM), else TCG.
-# Env: KERNEL INITRD APPEND LOG MEMFILE [MEMSIZE=256M] [TIMEOUT=600] [QEMU]
+# Env: KERNEL INITRD APPEND LOG MEMFILE [MEMSIZE=256M] [QEMU]
+#      [TIMEOUT=600]: seconds before QEMU is killed, 0 for none (tests/vm/vm.sh
+#      passes 0 and watches the serial log for progress instead)
 #      [TCG_THREAD=single]: one host thread for both vCPUs. QEMU 10.0's
 #      multi-threaded TCG is not reliable with this test-bed: it can abort
 #      (an iotlb_to_section assertion) when one vCPU touches device memory

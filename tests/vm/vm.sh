@@ -5,6 +5,10 @@
 # in tests/vm/guest/scenarios/. The module comes from $VCP_MODULE, else from
 # the dkms build (tests/dkms.sh). Host-side checks of a scenario live in
 # host_<scenario>() below. Usage: vm.sh <series> <boot> [<boot>...]
+# A boot is stopped, and fails, when its serial log shows no new VCP line for
+# VCP_VM_STALL seconds (default 300: a hang), or when it runs for more than
+# VCP_VM_CAP seconds in all (default 1800, three times the slowest healthy
+# boot measured); a slow machine only makes boots longer.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 S=$1; shift
@@ -138,6 +142,40 @@ host_clear() {
 	fi
 }
 
+# watch_boot <serial log> <qemu output>: run tests/vm/run-qemu.sh and stop it
+# when the log makes no progress (no new VCP line) for $STALL seconds, or
+# after $CAP seconds in all. Sets rc (QEMU's exit status), stopped (why the
+# boot was stopped, empty if QEMU exited by itself) and elapsed (seconds).
+STALL=${VCP_VM_STALL:-300} CAP=${VCP_VM_CAP:-1800}
+watch_boot() {
+	local log=$1 out=$2 pid n seen=-1 t0=$SECONDS last=$SECONDS
+	stopped=""
+	TIMEOUT=0 "$VCP_ROOT/tests/vm/run-qemu.sh" > "$out" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		n=$(grep -ac '^VCP' "$log" 2>/dev/null)
+		if [ "${n:-0}" != "$seen" ]; then
+			seen=${n:-0} last=$SECONDS
+		elif [ $((SECONDS - last)) -ge "$STALL" ]; then
+			stopped="stopped: no new result line for $((SECONDS - last)) s (stall limit $STALL s, hard cap $CAP s)"
+		fi
+		if [ -z "$stopped" ] && [ $((SECONDS - t0)) -ge "$CAP" ]; then
+			stopped="stopped: still running at the hard cap of $CAP s (stall limit $STALL s)"
+		fi
+		if [ -n "$stopped" ]; then
+			kill "$pid" 2>/dev/null	# timeout(1) passes it on to QEMU
+			for n in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null && sleep 1; done
+			pkill -KILL -P "$pid" 2>/dev/null
+			kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	elapsed=$((SECONDS - t0))
+}
+
 DEMO_MSG=${DEMO_MSG:-hello from the VMM through vfio-cxl-pci}
 for boot in "$@"; do
 	name=${boot//,/+}
@@ -155,8 +193,7 @@ for boot in "$@"; do
 		rm -f "$LOG"
 		KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
 			APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
-			"$VCP_ROOT/tests/vm/run-qemu.sh" > "$V/$name.qemu" 2>&1
-		rc=$?
+			watch_boot "$LOG" "$V/$name.qemu"
 		grep -aq 'VCP: boot kernel=' "$LOG" 2>/dev/null && break
 		[ "$attempt" = 2 ] && break
 		cp "$LOG" "$V/$name.boot-crash.log" 2>/dev/null
@@ -170,7 +207,7 @@ for boot in "$@"; do
 		report ok "$name" "VM ran to completion"
 	else
 		report "not ok" "$name" "VM ran to completion" \
-			"qemu rc=$rc, log $LOG: $(tail -n 5 "$LOG" | tr '\n' ' ' | cut -c1-300)"
+			"${stopped:-qemu exited with rc=$rc} after ${elapsed} s, log $LOG: $(tail -n 5 "$LOG" | tr '\n' ' ' | cut -c1-300)"
 	fi
 	for s in ${boot//,/ }; do
 		if declare -F "host_$s" >/dev/null; then "host_$s" "$name" "$MEMFILE"; fi
