@@ -13,6 +13,18 @@
 
 #include "../../include/uapi/linux/vfio_cxl.h"
 
+/*
+ * kselftest_harness.h stops a test after 30 s unless it says otherwise. Under
+ * emulation, on a debug kernel or a slow machine, a healthy test can take
+ * longer; hangs are caught by the host, which stops a VM whose serial log
+ * makes no progress (tests/vm/vm.sh). The bound here only has to be far
+ * above any healthy run. The suites include the harness before this header.
+ */
+#ifdef TEST_TIMEOUT_DEFAULT
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 600
+#endif
+
 /**
  * struct vcp_dev - an open VFIO device
  * @container: /dev/vfio/vfio fd

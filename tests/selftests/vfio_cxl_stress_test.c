@@ -54,6 +54,17 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * A line every @every rounds of a long loop: the host takes a serial log that
+ * makes no progress for minutes for a hang (tests/vm/vm.sh).
+ */
+static void progress(const char *what, unsigned long i, unsigned long n,
+		     unsigned long every)
+{
+	if (i && i % every == 0)
+		ksft_print_msg("%s: %lu of %lu\n", what, i, n);
+}
+
 /* SIGBUS on a mapping access: jump back to the access site of this thread */
 static __thread sigjmp_buf *bus_jmp;
 
@@ -221,6 +232,7 @@ TEST_F_TIMEOUT(stress, reset_under_load, 900)
 	ASSERT_EQ(0, start_load(&m, &t));
 	t0 = now();
 	for (i = 0; i < n; i++) {
+		progress("resets", i, n, 50);
 		ok += reset(&m.d) == 0;
 		usleep(2000);	/* let the toucher map pages again in between */
 	}
@@ -260,6 +272,7 @@ TEST_F_TIMEOUT(stress, memory_toggle_under_load, 900)
 	for (i = 0; i < n; i++) {
 		unsigned long p = (i * 7919) % m.pages;
 
+		progress("toggles", i, n, 50);
 		ASSERT_EQ(0, set_memory(&m.d, 0));
 		off_bus += load((volatile uint64_t *)(m.map + p * PG), &v);
 		ASSERT_EQ(0, set_memory(&m.d, 1));
@@ -295,6 +308,7 @@ TEST_F_TIMEOUT(stress, open_close_cycles, 1800)
 	m.d.fd = -1;
 	t0 = now();
 	for (i = 0; i < n; i++) {
+		progress("opens and closes", i, n, 100);
 		fd = ioctl(m.d.group, VFIO_GROUP_GET_DEVICE_FD, bdf());
 		if (fd < 0)
 			continue;
