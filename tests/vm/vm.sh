@@ -22,7 +22,7 @@ BINS=$VCP_OUT/guest-bin
 # builds them once.
 guest_bins_stale() {
 	local t b oldest=""
-	local want=(cxlfw vfio-cxl-demo)
+	local want=(cxlfw vfio-cxl-demo vmm-client)
 	for t in "$VCP_ROOT"/tests/selftests/*_test.c; do want+=("$(basename "$t" .c)"); done
 	for b in "${want[@]}"; do
 		[ -x "$BINS/$b" ] || return 0
@@ -94,6 +94,48 @@ parse() { # parse <boot> <log>
 			;;
 		esac
 	done < "$log"
+}
+
+# --- host-side set-up and checks, per scenario -----------------------------
+# seed_<scenario> <memfile> runs before the boot, host_<scenario> after it.
+
+put_u64() { # put_u64 <file> <offset> <value>: 8 bytes, little-endian
+	local v=$3 i b=""
+	for i in 0 1 2 3 4 5 6 7; do b+=$(printf '\\x%02x' $(( (v >> (8 * i)) & 255 ))); done
+	printf "$b" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+get_u64() { od -An -tx8 -j "$2" -N 8 "$1" | tr -d ' '; }
+
+# the real-VMM lane's layout (tests/vm/guest/vmm_layout.h), for 256 MiB
+VMM_SIZE=$((256 << 20)) VMM_STRIDE=$(((256 << 20) / 64))
+vmm_seed() { echo $(( 0x5eedc0de00000000 ^ ($1 * 0x9e3779b97f4a7c15) )); }
+vmm_val() { echo $(( (0xd00d000000000000 + ($1 << 40)) ^ ($2 * 0x2545f4914f6cdd1d) )); }
+seed_vmm() { # distinctive values the VM must read back
+	local mem=$1 k
+	truncate -s "$VMM_SIZE" "$mem"
+	for k in $(seq 0 63); do put_u64 "$mem" $((k * VMM_STRIDE + 0x800)) "$(vmm_seed "$k")"; done
+}
+host_vmm() { # what the VM wrote through QEMU is in the backing file
+	local boot=$1 mem=$2 s k off want got bad=0 first=""
+	check() { # check <offset> <value> <what>
+		want=$(printf '%016x' "$2"); got=$(get_u64 "$mem" "$1")
+		if [ "$got" != "$want" ]; then
+			bad=$((bad + 1))
+			[ -n "$first" ] || first="$3 at DPA $(printf '%#x' "$1"): $got, expected $want"
+		fi
+	}
+	for s in 1 2 3 4; do
+		for k in $(seq 0 63); do check $((k * VMM_STRIDE + s * 0x1000 + 0x40)) "$(vmm_val $s "$k")" "set $s"; done
+		check $((0x100 + s * 8)) "$(vmm_val $s 100)" "set $s first page"
+	done
+	check $((VMM_SIZE - 8)) "$(vmm_val 4 101)" "last 8 bytes"
+	for k in $(seq 0 63); do check $((k * VMM_STRIDE + 0x800)) "$(vmm_seed "$k")" "seed"; done
+	if [ $bad = 0 ]; then
+		report ok "$boot" "host backing file holds every value the VM wrote through QEMU (4 runs x 66), at the same DPA offsets, and the seeds"
+	else
+		report "not ok" "$boot" "host backing file holds every value the VM wrote through QEMU (4 runs x 66), at the same DPA offsets, and the seeds" \
+			"$bad differ; first: $first"
+	fi
 }
 
 # --- host-side checks, per scenario ---------------------------------------
@@ -181,6 +223,26 @@ for boot in "$@"; do
 	name=${boot//,/+}
 	LOG=$V/$name.log MEMFILE=$V/$name.mem
 	rm -f "$LOG" "$MEMFILE"
+	BOOT_INITRD=$INITRD
+	case ,$boot, in
+	*,vmm,*)
+		# the real VMM goes in an initramfs addition of its own
+		if ! vmm=$("$VCP_ROOT/tests/env/vmm-qemu.sh" 2> "$V/$name.vmm-build"); then
+			if grep -q 'sources are not here' "$V/$name.vmm-build"; then
+				report skip "$name" "real-VMM lane" "$(tail -n 1 "$V/$name.vmm-build")"
+			else
+				report "not ok" "$name" "real-VMM lane: QEMU builds" "$(tail -n 2 "$V/$name.vmm-build" | tr '\n' ' ')"
+			fi
+			continue
+		fi
+		eval "$vmm"
+		BOOT_INITRD=$V/$name.initrd.gz
+		cat "$INITRD" "$VMM_CPIO" > "$BOOT_INITRD"
+		;;
+	esac
+	for s in ${boot//,/ }; do
+		if declare -F "seed_$s" >/dev/null; then "seed_$s" "$MEMFILE"; fi
+	done
 	t0=$(date +%s.%N)
 	# single-threaded TCG (see run-qemu.sh); VCP_TCG_THREAD=multi to try
 	thread=${VCP_TCG_THREAD:-single}
@@ -191,7 +253,7 @@ for boot in "$@"; do
 	# (SeaBIOS output precedes that first line on the same serial line.)
 	for attempt in 1 2; do
 		rm -f "$LOG"
-		KERNEL=$VMLINUZ INITRD=$INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
+		KERNEL=$VMLINUZ INITRD=$BOOT_INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
 			APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
 			watch_boot "$LOG" "$V/$name.qemu"
 		grep -aq 'VCP: boot kernel=' "$LOG" 2>/dev/null && break
