@@ -60,6 +60,7 @@ estimate() {
 	vm-*-debug-stress) echo 900 ;;
 	vm-*-debug-*) echo 300 ;;
 	vm-*-clear) echo 400 ;;
+	vm-*-vmm) echo 300 ;;
 	vm-*-stress) echo 150 ;;
 	vm-*) echo 60 ;;
 	*) echo 60 ;;
@@ -95,42 +96,59 @@ vm_phase() {
 	phase "$name" "$VCP_ROOT/tests/vm/vm.sh" "$s" "$boot"
 }
 
-# bg_phase <name> <command...>: a lane in the background at low priority;
-# bg_wait <name> collects its lines
-declare -A BG=()
-bg_phase() {
-	local name=$1
-	shift
-	log "== $name (background)"
-	: > "$VCP_OUT/lanes/$name.res"
-	run_lane "$name" "$VCP_OUT/lanes/$name.res" nice -n 10 "$@" &
-	BG[$name]=$!
-}
+# The background track: lanes run one after another in a subshell at nice
+# 10; bg_wait <name> waits for one of them and shows its lines.
 bg_wait() {
 	local name=$1
-	[ -n "${BG[$name]:-}" ] || return 0
-	wait "${BG[$name]}"
-	unset "BG[$name]"
+	[ -n "${BG_PID:-}" ] || return 0
+	while [ ! -e "$VCP_OUT/lanes/$name.time" ] && kill -0 "$BG_PID" 2>/dev/null; do sleep 2; done
 	log "== $name (background) done"
-	tee -a "$R" < "$VCP_OUT/lanes/$name.res"
-	cat "$VCP_OUT/lanes/$name.time" >> "$T"
+	if [ -e "$VCP_OUT/lanes/$name.time" ]; then
+		tee -a "$R" < "$VCP_OUT/lanes/$name.res"
+		cat "$VCP_OUT/lanes/$name.time" >> "$T"
+	else
+		echo "not ok $name: the background track ended before it ran" | tee -a "$R"
+	fi
 }
+
+# The real VMM's build (tests/env/vmm-qemu.sh), as one result line.
+vmm_build() {
+	local out rc
+	out=$("$VCP_ROOT/tests/env/vmm-qemu.sh" 2> "$VCP_OUT/vmm-build.log")
+	rc=$?
+	case $rc in
+	0)	eval "$out"
+		echo "ok vmm: QEMU 11.0.0 with NVIDIA's CXL series builds from ../shared/vmm ($(cat "$(dirname "$VMM_QEMU")/build-time" | awk '{print $2 " ninja steps in " $1 " s"}'), cached)" ;;
+	2)	echo "skip vmm: real-VMM lanes # $(tail -n 1 "$VCP_OUT/vmm-build.log")" ;;
+	*)	echo "not ok vmm: QEMU 11.0.0 with NVIDIA's CXL series builds # $(tail -n 3 "$VCP_OUT/vmm-build.log" | tr '\n' ' ')" ;;
+	esac
+}
+# series the real-VMM lane runs on
+VMM_SERIES="6.12-deb12 7.3"
 
 phase setup "$VCP_ROOT/tests/env/host-packages.sh"
 
-# the background track: the fuzzers, then the debug kernel build
-bg_phase fuzz "$VCP_ROOT/tests/fuzz/run.sh"
 DEBUG=${VFIO_CXL_DEBUG_KERNEL:-1}
+# the background track: the fuzzers, the real VMM's build, the debug kernel
+: > "$VCP_OUT/lanes/fuzz.res"; : > "$VCP_OUT/lanes/vmm-build.res"
+: > "$VCP_OUT/lanes/debug-kernel-build.res"
+log "== background: fuzz, vmm-build, debug-kernel-build"
+(
+	renice -n 10 $BASHPID >/dev/null
+	run_lane fuzz "$VCP_OUT/lanes/fuzz.res" "$VCP_ROOT/tests/fuzz/run.sh"
+	run_lane vmm-build "$VCP_OUT/lanes/vmm-build.res" vmm_build
+	if [ "$DEBUG" = 1 ]; then
+		run_lane debug-kernel-build "$VCP_OUT/lanes/debug-kernel-build.res" \
+			"$VCP_ROOT/tests/build-matrix.sh" --dkms-only 6.12-debug
+	fi
+) &
+BG_PID=$!
 
 phase setup-trixie "$VCP_ROOT/tests/env/trixie-root.sh"
 phase lint "$VCP_ROOT/tests/lint.sh"
 phase unit "$VCP_ROOT/tests/unit/run.sh"
 phase build-matrix "$VCP_ROOT/tests/build-matrix.sh" $SERIES
-# the debug kernel build starts once the fuzzers are done
 bg_wait fuzz
-if [ "$DEBUG" = 1 ]; then
-	bg_phase debug-kernel-build "$VCP_ROOT/tests/build-matrix.sh" --dkms-only 6.12-debug
-fi
 
 # VM boots: the foundation checks and the demo on every series, then the
 # stress tests on every series, then the memory-clearing tests (a minute or
@@ -138,6 +156,18 @@ fi
 for s in $SERIES; do vm_phase "$s" basic,demo; done
 for s in $SERIES; do vm_phase "$s" stress; done
 vm_phase "${SERIES%% *}" clear
+
+# The real VMM (NVIDIA's QEMU CXL series, built from ../shared/vmm) in the
+# test VM against the device, on the oldest and the newest series.
+bg_wait vmm-build
+for s in $VMM_SERIES; do
+	case " $SERIES " in *" $s "*) ;; *) continue ;; esac
+	if grep -q '^skip vmm' "$VCP_OUT/lanes/vmm-build.res"; then
+		echo "skip $s vmm: real-VMM lane # $(sed -n 's/^skip vmm: real-VMM lanes # //p' "$VCP_OUT/lanes/vmm-build.res")" | tee -a "$R"
+	elif grep -q '^ok vmm' "$VCP_OUT/lanes/vmm-build.res"; then
+		vm_phase "$s" vmm
+	fi
+done
 
 # The same boots on a KASAN + lockdep + KFENCE kernel built from Debian's
 # 6.12 sources. VFIO_CXL_DEBUG_KERNEL=0 skips.
