@@ -6,6 +6,7 @@
 #   make install                             install into /lib/modules/KVER/updates
 #   make dkms-install / dkms-uninstall       register with dkms, build and install
 #   make demo                                main job: the passthrough flow in a VM
+#   make demo-vmm                            the same through the real VMM (../shared/vmm)
 #   make check                               the whole test suite
 #   make clean
 
@@ -16,7 +17,7 @@ MIN_KERNEL := 6.12
 DKMS_SRC := /usr/src/vfio-cxl-pci-$(VERSION)
 DKMS_FILES := dkms.conf Makefile Kbuild src include conftest
 
-.PHONY: all modules check-kernel install dkms-install dkms-uninstall clean demo check help
+.PHONY: all modules check-kernel install dkms-install dkms-uninstall clean demo demo-vmm check help
 
 all: modules
 
@@ -54,6 +55,9 @@ clean:
 
 demo:
 	bash tests/demo.sh
+
+demo-vmm:
+	bash tests/demo.sh --vmm
 
 check:
 	bash tests/run.sh

@@ -152,6 +152,9 @@ host_demo() { # the message the guest wrote through the mmap is in the backing f
 	fi
 }
 
+# the demo through the real VMM writes the same message at the same offset
+host_vmm-demo() { host_demo "$@"; }
+
 # the stress tests leave their page pattern in device memory: page p starts
 # with PAT(p) (tests/selftests/vfio_cxl_stress_test.c)
 host_stress() {
@@ -225,7 +228,7 @@ for boot in "$@"; do
 	rm -f "$LOG" "$MEMFILE"
 	BOOT_INITRD=$INITRD
 	case ,$boot, in
-	*,vmm,*)
+	*,vmm,* | *,vmm-demo,*)
 		# the real VMM goes in an initramfs addition of its own
 		if ! vmm=$("$VCP_ROOT/tests/env/vmm-qemu.sh" 2> "$V/$name.vmm-build"); then
 			if grep -q 'sources are not here' "$V/$name.vmm-build"; then

@@ -6,7 +6,7 @@
  * plays the VM's CPU and firmware over the qtest protocol (QEMU's stdin and
  * stdout) and uses QMP for the memory map, VM resets and quit.
  *
- *   vmm-client <bdf> <host-hpa> first|second|third|plain [kill]
+ *   vmm-client <bdf> <host-hpa> first|second|third|plain|demo [kill|<message>]
  *
  * first   realize, firmware steps, decoder 0 through the component BAR, the
  *         host's seed values, write set 1, a VM reset, write set 2, quit
@@ -14,6 +14,8 @@
  *         SIGKILL instead of quitting
  * third   sees set 3 (the device is usable after the kill), writes set 4
  * plain   the device bound to plain vfio-pci: QEMU sets up no CXL region
+ * demo    the main job through the real VMM: the VM writes <message> at DPA
+ *         offset 0x1000
  *
  * Each check prints "VCP-TEST: ok|not ok vmm: <check> [# detail]"; when a run
  * cannot go on, the checks it did not reach are reported as failures too.
@@ -699,6 +701,36 @@ static int probe(struct ctx *c)
 	return ret;
 }
 
+/*
+ * The demo: the VM writes a message at DPA offset 0x1000 (guest physical
+ * window base + 0x1000) and reads it back; the host then finds it in the
+ * device's memory backing file.
+ */
+static void demo(struct ctx *c, const char *msg)
+{
+	char cmd[1024], hex[600] = "", *l;
+	size_t i, n = strlen(msg) + 1;
+	uint64_t gpa = c->win + 0x1000;
+	int ok;
+
+	if (n > 256)
+		n = 256;
+	for (i = 0; i < n; i++)
+		sprintf(hex + 2 * i, "%02x", (unsigned char)msg[i]);
+	printf("VCP-DEMO:   [VM] writes \"%s\" at guest physical %#" PRIx64
+	       " (the CXL window base + 0x1000)\n", msg, gpa);
+	snprintf(cmd, sizeof(cmd), "write 0x%" PRIx64 " %zu 0x%s", gpa, n, hex);
+	ok = !qt(&vm, NULL, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "read 0x%" PRIx64 " %zu\n", gpa, n);
+	if (ok && write(vm.qt_in, cmd, strlen(cmd)) == (ssize_t)strlen(cmd)) {
+		l = read_line(&vm, vm.qt_out);
+		ok = l && !strncmp(l, "OK 0x", 5) && !strncmp(l + 5, hex, 2 * n);
+		printf("VCP-DEMO:   [VM] reads it back through QEMU: %s\n", ok ? "the same bytes" : "different bytes");
+	}
+	result(ok, "the VM wrote the demo message through QEMU and read it back", ok ? NULL : "%s",
+	       vm.why);
+}
+
 /* never leave a QEMU behind that holds the device */
 static void cleanup(void)
 {
@@ -723,7 +755,7 @@ int main(int argc, char **argv)
 	int kill_it;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s <bdf> <host-hpa> first|second|third|plain [kill]\n",
+		fprintf(stderr, "usage: %s <bdf> <host-hpa> first|second|third|plain|demo [kill|<message>]\n",
 			argv[0]);
 		return 2;
 	}
@@ -806,6 +838,8 @@ int main(int argc, char **argv)
 			write_set(&c, 3);
 		if (!c.fatal)
 			read_set(&c, 3, 1, "VM writes of set 3 read back");
+	} else if (!strcmp(run_name, "demo") && !c.fatal) {
+		demo(&c, argc > 4 ? argv[4] : "hello");
 	} else if (!strcmp(run_name, "third") && !c.fatal) {
 		read_set(&c, 3, 1, "after a QEMU was killed: the next QEMU sees its set 3");
 		if (!c.fatal)
