@@ -310,7 +310,7 @@ static int comp_block_access(void *ctx, u32 off, u32 width, u32 *val, bool iswri
 	const struct vfio_cxl_comp_hw hw = { .read = comp_hw_read, .ctx = cdev };
 
 	guard(rwsem_read)(&vdev->memory_lock);
-	if (!iswrite && (vdev->pm_runtime_engaged || !vfio_cxl_memory_enabled(vdev)))
+	if (!iswrite && (vfio_cxl_pm_runtime_engaged(vdev) || !vfio_cxl_memory_enabled(vdev)))
 		return -EIO;
 	guard(mutex)(&cdev->hdm_lock);
 	return vfio_cxl_comp_block_rw(cdev->hdm, &hw, off, width, val, iswrite);

@@ -35,6 +35,66 @@ static inline u64 pm_runtime_suspended_time(struct device *dev)
 #endif
 
 /**
+ * vfio_cxl_pm_runtime_engaged() - is the device in VFIO's low-power state
+ * @vdev: the vfio-pci-core device
+ *
+ * Read without a lock: a plain bool on newer kernels, read with READ_ONCE();
+ * a one-bit bit-field on older 6.12 ABIs, which neither READ_ONCE() nor
+ * data_race() can take, read plainly there as vfio-pci-core itself does.
+ *
+ * Return: @vdev->pm_runtime_engaged.
+ */
+static inline bool vfio_cxl_pm_runtime_engaged(struct vfio_pci_core_device *vdev)
+{
+#ifdef VFIO_CXL_HAVE_PM_RUNTIME_ENGAGED_BOOL
+	return READ_ONCE(vdev->pm_runtime_engaged);
+#else
+	return vdev->pm_runtime_engaged;
+#endif
+}
+
+/**
+ * vfio_cxl_keep_d0() - keep a bound device out of idle D3
+ * @vdev: the vfio-pci-core device, before vfio_pci_core_register_device()
+ *
+ * D3hot with No_Soft_Reset clear resets the HDM decoders, so a CXL device
+ * stays in D0 while it is bound and idle. Where vfio-pci-core has a
+ * per-device disable_idle_d3 it is set; elsewhere vfio_cxl_keep_d0_bound()
+ * takes a runtime PM reference after registration, which has the same
+ * effect.
+ */
+static inline void vfio_cxl_keep_d0(struct vfio_pci_core_device *vdev)
+{
+#ifdef VFIO_CXL_HAVE_DISABLE_IDLE_D3
+	vdev->disable_idle_d3 = true;
+#endif
+}
+
+/**
+ * vfio_cxl_keep_d0_bound() - second half of vfio_cxl_keep_d0()
+ * @vdev: the vfio-pci-core device, just registered
+ *
+ * Context: probe; process context, may sleep (resumes the device).
+ */
+static inline void vfio_cxl_keep_d0_bound(struct vfio_pci_core_device *vdev)
+{
+#ifndef VFIO_CXL_HAVE_DISABLE_IDLE_D3
+	pm_runtime_get_sync(&vdev->pdev->dev);
+#endif
+}
+
+/**
+ * vfio_cxl_keep_d0_unbind() - undo vfio_cxl_keep_d0_bound()
+ * @vdev: the vfio-pci-core device, before vfio_pci_core_unregister_device()
+ */
+static inline void vfio_cxl_keep_d0_unbind(struct vfio_pci_core_device *vdev)
+{
+#ifndef VFIO_CXL_HAVE_DISABLE_IDLE_D3
+	pm_runtime_put_noidle(&vdev->pdev->dev);
+#endif
+}
+
+/**
  * vfio_cxl_memory_enabled() - does the device decode memory, as vfio-pci-core
  * sees it
  * @vdev: the vfio-pci-core device, opened (its virtual config space exists)

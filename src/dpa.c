@@ -67,7 +67,7 @@ static bool dpa_usable(struct vfio_cxl_device *cdev)
 	lockdep_assert_held(&dpa->lock);
 	lockdep_assert_held(&vdev->memory_lock);
 	if (!dpa->registered || dpa->blockers || dpa->removing ||
-	    vdev->pm_runtime_engaged || !vfio_cxl_memory_enabled(vdev))
+	    vfio_cxl_pm_runtime_engaged(vdev) || !vfio_cxl_memory_enabled(vdev))
 		return false;
 	/* runtime suspended since the check: D3hot may have reset it */
 	if (dpa->host_ok &&
@@ -136,7 +136,7 @@ static void dpa_unblock_locked(struct vfio_cxl_device *cdev)
 	 * In low power the device may still be in D0 now and reach D3 (and
 	 * lose its decoders) later: verify at the first fault after wake-up.
 	 */
-	if (!--cdev->dpa.blockers && !READ_ONCE(cdev->core.pm_runtime_engaged))
+	if (!--cdev->dpa.blockers && !vfio_cxl_pm_runtime_engaged(&cdev->core))
 		dpa_reactivate(cdev);
 }
 

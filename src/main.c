@@ -373,7 +373,7 @@ static int vfio_cxl_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 * device in D0 while it is bound and idle, so the host's
 		 * programming stays in place between users.
 		 */
-		cdev->core.disable_idle_d3 = true;
+		vfio_cxl_keep_d0(&cdev->core);
 	}
 	kfree(hw);
 
@@ -383,6 +383,8 @@ static int vfio_cxl_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		vfio_put_device(&cdev->core.vdev);
 		return ret;
 	}
+	if (cxl)
+		vfio_cxl_keep_d0_bound(&cdev->core);
 	if (cxl)
 		pci_info(pdev, "CXL passthrough: HDM decoder 0 maps %llu MiB at %pa, component registers in BAR%u at %#llx\n",
 			 cdev->hw.dpa_size >> 20, &cdev->hw.hpa, cdev->hw.comp_bar,
@@ -397,6 +399,8 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
 	struct vfio_cxl_device *cdev = vfio_cxl_from_core(vdev);
 
+	if (cdev->cxl)
+		vfio_cxl_keep_d0_unbind(vdev);
 	vfio_pci_core_unregister_device(vdev);
 	if (cdev->cxl) {
 		vfio_cxl_dpa_verify(cdev);
