@@ -10,10 +10,14 @@
 #   6.1         linux-headers-6.1.0-N-amd64                host; refused, used by the refusal test
 #   6.12-debug  Debian's linux-source-6.12 built with KASAN, lockdep, KFENCE and
 #               DEBUG_VM (tests/env/debug-kernel.sh)       host
+# <series>-oldest is the oldest ABI of that series still in the archive: DKMS
+# builds for every installed kernel, and a user who has not rebooted since an
+# update runs an older one (6.12.95+deb12 lacks fields that 6.12.96 added).
 VCP_SERIES_SUPPORTED="6.12-deb12 6.12-deb13 7.2 7.3"
+VCP_SERIES_OLDEST="6.12-deb12-oldest 6.12-deb13-oldest 7.2-oldest"
 
 series_regex() {
-	case $1 in
+	case ${1%-oldest} in
 	6.12-deb12) echo '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	6.12-deb13) echo '^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
 	7.2)        echo '^linux-headers-7\.2\.[0-9]+\+deb13-amd64$' ;;
@@ -24,17 +28,19 @@ series_regex() {
 }
 
 series_toolchain() {
-	case $1 in
+	case ${1%-oldest} in
 	6.12-deb12|6.1|6.12-debug) echo host ;;
 	*) echo trixie ;;
 	esac
 }
 
-# Newest ABI of a series known to apt, e.g. "7.3.4+deb13-amd64".
+# Newest ABI of a series known to apt, e.g. "7.3.4+deb13-amd64" (the oldest
+# for <series>-oldest).
 series_abi() {
-	local re pkg
+	local re pkg pick="tail -n 1"
 	re=$(series_regex "$1") || { echo "unknown series $1" >&2; return 1; }
-	pkg=$(apt-cache pkgnames linux-headers- 2>/dev/null | grep -E "$re" | sort -V | tail -n 1)
+	[ "${1%-oldest}" = "$1" ] || pick="head -n 1"
+	pkg=$(apt-cache pkgnames linux-headers- 2>/dev/null | grep -E "$re" | sort -V | $pick)
 	[ -n "$pkg" ] || { echo "no headers for series $1 in apt" >&2; return 1; }
 	echo "${pkg#linux-headers-}"
 }
