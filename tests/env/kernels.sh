@@ -77,10 +77,15 @@ echo "KDIR=$KDIR"
 IMG=$K/img
 if [ ! -e "$IMG/.ready" ]; then
 	log "fetching kernel image $ABI"
-	if apt-cache show "linux-binary-$ABI" >/dev/null 2>&1; then
+	has() { [ -n "$(apt-cache madison "$1" 2>/dev/null)" ]; }
+	if has "linux-binary-$ABI"; then
 		IPKGS=("linux-binary-$ABI" "linux-modules-$ABI" "linux-base-$ABI")
-	else
+	elif has "linux-image-$ABI"; then
 		IPKGS=("linux-image-$ABI")
+	else
+		# a security update publishes the unsigned image first; the signed
+		# one follows later, with the same kernel inside
+		IPKGS=("linux-image-$ABI-unsigned")
 	fi
 	dl "${IPKGS[@]}"
 	rm -rf "$IMG" "$K/raw"; mkdir -p "$IMG/lib/modules" "$K/raw"
