@@ -12,7 +12,10 @@
 # success; exits 2, with the reason on stderr, when the VMM sources are absent.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
+# ../shared/vmm beside the checkout; a clone made elsewhere on this
+# workplace's machines finds it at /work/shared/vmm
 VMM=${VFIO_CXL_VMM:-$VCP_ROOT/../shared/vmm}
+[ -d "$VMM" ] || [ -n "${VFIO_CXL_VMM:-}" ] || VMM=/work/shared/vmm
 TARBALL=$VMM/qemu-11.0.0.tar.xz
 # The tarball ../shared/vmm/README.md describes (upstream v11.0.0, git archive,
 # plus the two meson subprojects an offline build needs), as first measured.
