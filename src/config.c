@@ -26,8 +26,8 @@
  * - writes to any other CXL DVSEC (Register Locator, GPF, Flex Bus Port, ...)
  *   are dropped; reads go to vfio-pci-core;
  * - everything else, including the DVSEC's extended capability header, goes
- *   to vfio-pci-core unchanged; a write that may stop memory decode (Memory
- *   Space Enable cleared, a power-state change, an FLR) is bracketed by a
+ *   to vfio-pci-core unchanged; a write that may stop CXL.mem decode (a
+ *   power-state change, an FLR; not Memory Space Enable) is bracketed by a
  *   block of the DPA region, see vfio_cxl_cfg_write_effects(); a reset it
  *   causes through FLR leaves the virtual DVSEC alone (CXL r3.1 9.5).
  */

@@ -39,8 +39,8 @@
  *   vfio-pci-core's resets at open and close, a guest CXL reset;
  * - VFIO_DEVICE_RESET and VFIO_DEVICE_PCI_HOT_RESET, also bracketed as a
  *   whole in the ioctl;
- * - config writes that clear Memory Space Enable, change the power state
- *   through PMCSR, or start an FLR through PCIe Device Control or AF Control;
+ * - config writes that change the power state through PMCSR, or start an
+ *   FLR through PCIe Device Control or AF Control;
  * - VFIO_DEVICE_FEATURE low-power entry and exit (a wake-up is verified
  *   before use);
  * - close (the region is released) and unbind (the request callback blocks
@@ -53,8 +53,17 @@
  * the last block is dropped, or at the first fault after an event that took
  * no block, the host's decoder programming is verified (and restored if a
  * reset cleared it) before the region becomes usable again; the user just
- * faults the pages back in. Faults also require memory decode on, the
- * device in D0 and not in low power.
+ * faults the pages back in. Faults also require the device in D0 and not in
+ * low power.
+ *
+ * Memory Space Enable is not one of the events. It governs the function's
+ * memory BARs (CXL.io); CXL.mem decode is governed by the DVSEC's Mem_Enable
+ * (CXL r3.1 8.1.3.2) and by the committed HDM decoders with HDM Decoder
+ * Enable set (8.2.4.20), which the host owns and keeps programmed. So a
+ * guest that clears MSE (firmware leaves it clear on a device it has no
+ * driver for; an OS clears it to size BARs or to save state before a reset)
+ * keeps its CXL memory, as on hardware; only the BARs go away. The host
+ * sets MSE itself for as long as it needs the decoder registers (reset.c).
  */
 
 static void dpa_reactivate(struct vfio_cxl_device *cdev);
@@ -67,7 +76,7 @@ static bool dpa_usable(struct vfio_cxl_device *cdev)
 	lockdep_assert_held(&dpa->lock);
 	lockdep_assert_held(&vdev->memory_lock);
 	if (!dpa->registered || dpa->blockers || dpa->removing ||
-	    vfio_cxl_pm_runtime_engaged(vdev) || !vfio_cxl_memory_enabled(vdev))
+	    vfio_cxl_pm_runtime_engaged(vdev) || vdev->pdev->current_state != PCI_D0)
 		return false;
 	/* runtime suspended since the check: D3hot may have reset it */
 	if (dpa->host_ok &&
@@ -115,7 +124,7 @@ static void dpa_reactivate(struct vfio_cxl_device *cdev)
 {
 	lockdep_assert_held(&cdev->dpa.lock);
 	if (!cdev->dpa.host_ok)
-		dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
+		dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev, false));
 }
 
 static void dpa_block_locked(struct vfio_cxl_device *cdev, bool lossy)
@@ -185,7 +194,7 @@ void vfio_cxl_dpa_unblock(struct vfio_cxl_device *cdev)
 void vfio_cxl_dpa_reset_done(struct vfio_cxl_device *cdev)
 {
 	guard(mutex)(&cdev->dpa.lock);
-	dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev));
+	dpa_note_restore(cdev, vfio_cxl_restore_host_state(cdev, true));
 	if (!WARN_ON_ONCE(!cdev->dpa.blockers))
 		cdev->dpa.blockers--;
 }

@@ -398,11 +398,12 @@ static bool write_covers(u32 pos, u32 count, u32 off)
  * @pos: config-space offset of the write
  * @count: bytes written
  *
- * %VFIO_CXL_CFG_STOPS_DECODE for writes to the byte of PCI_COMMAND that
- * holds Memory Space Enable, to the PM Control/Status register (D3 stops
- * decode, and D3hot to D0 may reset the device), to the byte of PCIe Device
- * Control that holds Initiate Function Level Reset, or to AF Control; the
- * last two also get %VFIO_CXL_CFG_FLR. Decided by location only: the
+ * %VFIO_CXL_CFG_STOPS_DECODE for writes to the PM Control/Status register
+ * (D3 stops decode, and D3hot to D0 may reset the device), to the byte of
+ * PCIe Device Control that holds Initiate Function Level Reset, or to AF
+ * Control; the last two also get %VFIO_CXL_CFG_FLR. Not PCI_COMMAND: Memory
+ * Space Enable governs the memory BARs, not CXL.mem decode (CXL r3.1 8.1.3.2,
+ * 8.2.4.20; see the DPA region's DOC section). Decided by location only: the
  * written value is in user memory, and reading it here and again when the
  * write is performed would leave a window to change it in between.
  *
@@ -417,9 +418,6 @@ unsigned int vfio_cxl_cfg_write_effects(const struct vfio_cxl_cfg_caps *caps,
 		return flr;
 	if (caps->af && write_covers(pos, count, caps->af + PCI_AF_CTRL))
 		return flr;
-	/* Memory Space Enable is in the low byte of PCI_COMMAND */
-	if (write_covers(pos, count, PCI_COMMAND))
-		return VFIO_CXL_CFG_STOPS_DECODE;
 	if (caps->pm && (write_covers(pos, count, caps->pm + PCI_PM_CTRL) ||
 			 write_covers(pos, count, caps->pm + PCI_PM_CTRL + 1)))
 		return VFIO_CXL_CFG_STOPS_DECODE;

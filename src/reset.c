@@ -31,9 +31,9 @@
  *    programming.
  *
  * A decoder that already holds the saved programming is left alone, so the
- * restore doubles as a verification. The registers are only reachable while
- * the device decodes memory; with memory decode off the restore is deferred
- * until it is back on (see dpa.c).
+ * restore doubles as a verification. The registers are in a memory BAR: if
+ * the guest cleared Memory Space Enable, the restore sets it for as long as
+ * it takes, with the user's config access blocked.
  *
  * The reset_prepare and reset_done PCI error handlers bracket every reset
  * the PCI core performs on the device, whoever asks for it: VFIO_DEVICE_RESET,
@@ -122,34 +122,14 @@ static int wait_memory_active(struct pci_dev *pdev, struct vfio_cxl_hw *hw)
 	return 0;
 }
 
-/**
- * vfio_cxl_restore_host_state() - put the host's CXL programming back
- * @cdev: a device bound with CXL passthrough active
- *
- * Restores the DVSEC Control register and restores and verifies the
- * committed HDM decoders saved at probe, as described in the DOC section
- * above. Only the host's own saved values are written; guest-visible state
- * is not involved.
- *
- * Context: process context, may sleep; the caller holds @cdev->dpa.lock.
- * Return: 0 when the device decodes the host's programming; -EAGAIN if the
- * registers cannot be reached now (memory decode off, or not in D0);
- * -ETIMEDOUT, -EBUSY or -EIO if the device does not accept it.
- */
-int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
+static int restore_decoders(struct vfio_cxl_device *cdev)
 {
 	struct pci_dev *pdev = cdev->core.pdev;
 	struct vfio_cxl_hw *hw = &cdev->hw;
 	void __iomem *gctrl;
 	unsigned int n;
-	u16 cmd, ctrl;
+	u16 ctrl;
 	int ret;
-
-	lockdep_assert_held(&cdev->dpa.lock);
-	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
-	if (cmd == (u16)~0 || !(cmd & PCI_COMMAND_MEMORY) ||
-	    pdev->current_state != PCI_D0)
-		return -EAGAIN;
 
 	pci_read_config_word(pdev, hw->dvsec + CXL_DVSEC_CTRL, &ctrl);
 	if (ctrl != hw->dvsec_ctrl)
@@ -167,6 +147,55 @@ int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev)
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * vfio_cxl_restore_host_state() - put the host's CXL programming back
+ * @cdev: a device bound with CXL passthrough active
+ * @in_reset: called from reset_done, where the reset holds config access
+ *	blocked for the user
+ *
+ * Restores the DVSEC Control register and restores and verifies the
+ * committed HDM decoders saved at probe, as described in the DOC section
+ * above. Only the host's own saved values are written; guest-visible state
+ * is not involved.
+ *
+ * The decoders sit in a memory BAR, reachable only while the function's
+ * Memory Space Enable is set; the guest may have cleared it (CXL.mem does not
+ * depend on it, see dpa.c). It is then set for the restore and cleared
+ * again, with user config access blocked meanwhile (pci_cfg_access_lock(), or
+ * the reset's own block) so the user's view of PCI_COMMAND never changes.
+ *
+ * Context: process context, may sleep; the caller holds @cdev->dpa.lock.
+ * Return: 0 when the device decodes the host's programming; -EAGAIN if the
+ * registers cannot be reached now (not in D0, config space unreadable, or
+ * config access blocked by a reset in another task, whose reset_done
+ * restores); -ETIMEDOUT, -EBUSY or -EIO if the device does not accept it.
+ */
+int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev, bool in_reset)
+{
+	struct pci_dev *pdev = cdev->core.pdev;
+	u16 cmd;
+	int ret;
+
+	lockdep_assert_held(&cdev->dpa.lock);
+	if (pdev->current_state != PCI_D0)
+		return -EAGAIN;
+	if (!in_reset && !pci_cfg_access_trylock(pdev))
+		return -EAGAIN;
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (cmd == (u16)~0) {
+		ret = -EAGAIN;
+	} else {
+		if (!(cmd & PCI_COMMAND_MEMORY))
+			pci_write_config_word(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+		ret = restore_decoders(cdev);
+		if (!(cmd & PCI_COMMAND_MEMORY))
+			pci_write_config_word(pdev, PCI_COMMAND, cmd);
+	}
+	if (!in_reset)
+		pci_cfg_access_unlock(pdev);
+	return ret;
 }
 
 /**

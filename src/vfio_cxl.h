@@ -110,7 +110,7 @@ struct vfio_cxl_hw {
  *	device was runtime suspended since
  *
  * The region is usable (faults insert PTEs, fd I/O works) only when
- * @registered && @host_ok && !@blockers && !@removing, memory decode is on,
+ * @registered && @host_ok && !@blockers && !@removing, the device is in D0,
  * the device is not in low power and was not runtime suspended since
  * @host_ok was established.
  */
@@ -229,7 +229,7 @@ int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		    struct vfio_cxl_hdm_emu **hdm, const char **reason);
 
 /* reset.c */
-int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev);
+int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev, bool in_reset);
 void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);

@@ -137,8 +137,10 @@ static_assert(VFIO_CXL_CAP_CACHE_CAPABLE == (1 << 1),
  * (DPA) region: READ | WRITE | MMAP, size = size of the committed HDM
  * decoder 0. Offset 0 of the region is the first byte decoder 0 maps.
  * Accesses fail (read/write: -EIO, mmap access: SIGBUS) while the device
- * does not decode memory: during a reset, with PCI memory decode disabled,
- * in a low-power state, or while the device is being unbound.
+ * does not decode CXL.mem: during a reset, in a low-power state, or while the
+ * device is being unbound. PCI Memory Space Enable does not gate them: it
+ * governs the BARs, while CXL.mem decode follows the DVSEC's Mem_Enable and
+ * the HDM decoders (CXL r3.1 8.1.3.2, 8.2.4.20), which the host keeps.
  */
 #define VFIO_REGION_SUBTYPE_CXL			(1)
 #endif
