@@ -563,6 +563,32 @@ static void check_decoder(struct ctx *c, const char *when)
 	result(ok, name, "CTRL %#x BASE %#" PRIx64 ", window %#" PRIx64, ctrl, base, c->win);
 }
 
+/*
+ * Before the VM's firmware sets Memory Space Enable (QEMU clears it at every
+ * VM reset): CXL.mem does not depend on it (CXL r3.1 8.1.3.2, 8.2.4.20), so
+ * the VM reads its memory, and QEMU lives (it died of SIGBUS while the driver
+ * blocked device memory on MSE).
+ */
+static void check_read_before_mse(struct ctx *c, const char *when)
+{
+	uint32_t cmd = 0;
+	uint64_t v = 0;
+	char name[200];
+	int ret;
+
+	snprintf(name, sizeof(name),
+		 "%sVM reads its CXL memory before its firmware sets Memory Space Enable", when);
+	ret = cfg_wr(RP_BUS, 0x18, EP_BUS << 16 | EP_BUS << 8 | RP_BUS) ||
+	      cfg_rd(EP_BUS, 0x04, &cmd) || rd64(c->win + VMM_SEED_OFF, &v);
+	if (ret) {
+		result(0, name, "%s", vm.why);
+		c->fatal = 1;
+		return;
+	}
+	result(!(cmd & 2) && v == vmm_seed(0), name, "command %#x, read %#" PRIx64 ", seed %#" PRIx64,
+	       cmd & 0xffff, v, vmm_seed(0));
+}
+
 static void check_seeds(struct ctx *c)
 {
 	unsigned int k, bad = 0;
@@ -806,6 +832,8 @@ int main(int argc, char **argv)
 	}
 
 	check_map(&c, "");
+	if (!c.fatal && !strcmp(run_name, "first"))
+		check_read_before_mse(&c, "");
 	if (!c.fatal)
 		check_firmware(&c, "");
 	if (!c.fatal)
@@ -818,6 +846,8 @@ int main(int argc, char **argv)
 			read_set(&c, 1, 1, "VM writes of set 1 read back");
 		if (!c.fatal)
 			vm_reset(&c);
+		if (!c.fatal)
+			check_read_before_mse(&c, "after the VM reset: ");
 		if (!c.fatal)
 			check_firmware(&c, "after the VM reset: ");
 		if (!c.fatal)
