@@ -64,6 +64,11 @@
  * driver for; an OS clears it to size BARs or to save state before a reset)
  * keeps its CXL memory, as on hardware; only the BARs go away. The host
  * sets MSE itself for as long as it needs the decoder registers (reset.c).
+ *
+ * read() and write() copy through a bounce page, one page per step with the
+ * locks taken for that step only. A fatal signal stops them between steps
+ * (the bytes done so far, or -EINTR if none), so a VMM killed in the middle
+ * of a multi-GiB transfer exits at once instead of after it.
  */
 
 static void dpa_reactivate(struct vfio_cxl_device *cdev);
@@ -369,6 +374,12 @@ static ssize_t dpa_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 		size_t n = min_t(size_t, count - done,
 				 PAGE_SIZE - offset_in_page(pos + done));
 
+		/* a multi-GiB transfer must not outlive a SIGKILL */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
 		if (iswrite && copy_from_user(bounce, buf + done, n)) {
 			ret = -EFAULT;
 			break;

@@ -141,6 +141,8 @@ static_assert(VFIO_CXL_CAP_CACHE_CAPABLE == (1 << 1),
  * device is being unbound. PCI Memory Space Enable does not gate them: it
  * governs the BARs, while CXL.mem decode follows the DVSEC's Mem_Enable and
  * the HDM decoders (CXL r3.1 8.1.3.2, 8.2.4.20), which the host keeps.
+ * A read or write stops at a page boundary when the caller gets a fatal
+ * signal.
  */
 #define VFIO_REGION_SUBTYPE_CXL			(1)
 #endif
