@@ -481,6 +481,58 @@ static int set_scrub(int on)
 }
 
 /*
+ * A pread() of all of device memory stops when its caller is killed: the time
+ * from SIGKILL to the reaped child is compared with the time a pread() of
+ * 1/32 of the region takes in the same run (the killed read still had more
+ * than 30 times that much left to do).
+ */
+TEST_F_TIMEOUT(stress, pread_is_killable, 600)
+{
+	struct dpa m = { 0 };
+	size_t part;
+	double t0, t_part, t_reap;
+	int sync[2], st;
+	char *buf, c;
+	pid_t pid;
+
+	ASSERT_EQ(0, dpa_open(&m));
+	part = m.size / 32;
+	buf = mmap(NULL, m.size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	memset(buf, 0, part);
+	t0 = now();
+	ASSERT_EQ((ssize_t)part, pread(m.d.fd, buf, part, m.off));
+	t_part = now() - t0;
+	ASSERT_EQ(0, pipe(sync));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		close(sync[0]);
+		if (write(sync[1], "r", 1) != 1)
+			_exit(3);
+		_exit(pread(m.d.fd, buf, m.size, m.off) == (ssize_t)m.size ? 0 : 4);
+	}
+	close(sync[1]);
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	close(sync[0]);
+	usleep(200000);
+	t0 = now();
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	t_reap = now() - t0;
+	ksft_print_msg("pread of %zu MiB: %.3f s; SIGKILL to reaped, in a pread of %llu MiB: %.3f s\n",
+		       part >> 20, t_part, (unsigned long long)m.size >> 20, t_reap);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		SKIP(goto out, "the whole read finished within 200 ms: nothing to interrupt");
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) TH_LOG("status %#x", st);
+	EXPECT_LT(t_reap, t_part) TH_LOG("the killed pread ran on to its end");
+out:
+	munmap(buf, m.size);
+	dpa_close(&m);
+}
+
+/*
  * scrub=1 and the owner is killed while its close is still scrubbing: the
  * memory it did not clear is cleared by the next open, before the next
  * owner can read it.

@@ -9,7 +9,7 @@ ldmod vfio_iommu_type1
 vcp_check "stress: firmware commit of decoder 0" cxlfw commit "$BDF" lock
 ldmod vfio_cxl_pci allow_type3=1
 vcp_check "stress: bind" vcp_bind vfio-cxl-pci
-for t in reset_under_load memory_toggle_under_load open_close_cycles unbind_while_mapped restore_failure_blocks rmmod_while_open; do
+for t in reset_under_load memory_toggle_under_load open_close_cycles unbind_while_mapped restore_failure_blocks pread_is_killable rmmod_while_open; do
 	vcp_ktap "stress-$t" env VCP_BDF="$BDF" vfio_cxl_stress_test -r "stress.$t"
 	vcp_kernel_log_clean "after $t: kernel log has no WARN, BUG, Oops or lockdep report"
 done
