@@ -22,8 +22,29 @@
  *
  * The region is backed by the host physical range HDM decoder 0 maps. User
  * mappings are filled in by the fault handler, one page at a time; nothing is
- * mapped at mmap() time. The mapping is cacheable: CXL.mem is coherent
- * memory, and KVM follows the VMA's attributes.
+ * mapped at mmap() time.
+ *
+ * Memory type. The VMA keeps the default (write-back) protection: CXL.mem is
+ * coherent memory (CXL r3.1 3.3), and the kernel alias from probe is
+ * write-back too, so the host never holds two conflicting types for the
+ * range. What a guest gets is decided by KVM, not by this VMA:
+ *
+ * - x86: KVM asks whether the PFN is host MMIO. Our PFNs have no struct
+ *   page, so the answer is "not E820 RAM"; a CFMWS window is normally not
+ *   RAM in E820 (absent, or soft-reserved), so the EPT entry is forced to
+ *   UC and the guest's PAT cannot make it cacheable: correct but slow.
+ *   Checked in the 6.12 and 7.3 sources (vmx_get_mt_mask()). It changes only
+ *   if the range is reported as E820 RAM or KVM stops treating such PFNs as
+ *   MMIO.
+ * - arm64 before cacheable-PFNMAP support in KVM (6.12): a PFN outside the
+ *   linear map is a device PFN and stage 2 maps it Device-nGnRE (Normal-NC
+ *   only for VM_ALLOW_ANY_UNCACHED, which we do not set), so guest unaligned
+ *   and exclusive accesses to it fault.
+ * - arm64 with it (7.3 has kvm_vma_is_cacheable()): a cacheable VMA is
+ *   mapped cacheable at stage 2 only where the CPU has FWB and DIC; elsewhere
+ *   KVM refuses the memslot with -EINVAL.
+ *
+ * The test-bed runs the VMM without KVM, so none of this is exercised here.
  *
  * The region sits at a device-region index (9 or above), so vfio-pci-core
  * does not zap it for us. Every event that stops, or may stop, the device
