@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/workqueue.h>
 
 #include "vfio_cxl.h"
 #include "../include/uapi/linux/vfio_cxl.h"
@@ -83,10 +84,29 @@ bool vfio_cxl_disabled_for(struct pci_dev *pdev)
 	return found;
 }
 
+/*
+ * A close-time scrub stops at a fatal signal, which is how a killed VMM's
+ * file is closed; a kworker has none, so the rest is cleared here instead
+ * of waiting for the next open.
+ */
+static void vfio_cxl_scrub_work(struct work_struct *work)
+{
+	struct vfio_cxl_device *cdev =
+		container_of(work, struct vfio_cxl_device, scrub_work);
+
+	if (vfio_cxl_dpa_clear(cdev)) {
+		pci_warn(cdev->core.pdev, "cannot scrub device memory after its owner was killed; the next open scrubs first\n");
+		return;
+	}
+	cdev->scrub_pending = false;
+	pci_info(cdev->core.pdev, "device memory scrubbed after its owner was killed\n");
+}
+
 static int vfio_cxl_init_dev(struct vfio_device *core_vdev)
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
+	INIT_WORK(&cdev->scrub_work, vfio_cxl_scrub_work);
 	mutex_init(&cdev->hdm_lock);
 	mutex_init(&cdev->dvsec_lock);
 	mutex_init(&cdev->dpa.lock);
@@ -109,6 +129,8 @@ static int vfio_cxl_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev = &cdev->core;
 	int ret;
 
+	/* a scrub the last owner's death left to a kworker ends first */
+	flush_work(&cdev->scrub_work);
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
@@ -144,9 +166,18 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
 	vfio_cxl_restore_host_ctrl2(cdev);
-	if (vfio_cxl_scrub && vfio_cxl_dpa_clear(cdev)) {
+	if (!vfio_cxl_scrub)
+		return;
+	cdev->scrub_pending = true;
+	switch (vfio_cxl_dpa_clear(cdev)) {
+	case 0:
+		cdev->scrub_pending = false;
+		break;
+	case -EINTR:
+		queue_work(system_long_wq, &cdev->scrub_work);
+		break;
+	default:
 		pci_warn(cdev->core.pdev, "cannot scrub device memory after close; the next open scrubs first\n");
-		cdev->scrub_pending = true;
 	}
 }
 
@@ -402,6 +433,7 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 	if (cdev->cxl)
 		vfio_cxl_keep_d0_unbind(vdev);
 	vfio_pci_core_unregister_device(vdev);
+	flush_work(&cdev->scrub_work);
 	if (cdev->cxl) {
 		vfio_cxl_dpa_verify(cdev);
 		/* the next driver must not get the last owner's data either */

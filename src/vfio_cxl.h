@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "cxl_regs.h"
@@ -139,10 +140,13 @@ struct vfio_cxl_dpa {
  * @dvsec_keeper: the task carrying out a guest FLR or a guest CXL reset,
  *	whose device reset leaves the virtual DVSEC alone; NULL otherwise
  * @dpa: the DPA region
- * @scrub_pending: the scrub parameter was set and clearing device memory at
- *	close failed; the next open clears it first or fails, and unbind
- *	tries once more. Open, close and remove are serialized by the vfio
- *	core.
+ * @scrub_pending: the scrub parameter was set and device memory has not
+ *	been cleared since the last owner closed; the next open clears it
+ *	first or fails, and unbind tries once more. Open, close and remove
+ *	are serialized by the vfio core; @scrub_work is the only other
+ *	writer, and open and remove flush it before they read the flag.
+ * @scrub_work: finishes, in a kworker, a close-time scrub that a fatal
+ *	signal stopped (the usual end of a killed VMM)
  */
 struct vfio_cxl_device {
 	struct vfio_pci_core_device core;
@@ -156,6 +160,7 @@ struct vfio_cxl_device {
 	struct task_struct *dvsec_keeper;
 	struct vfio_cxl_dpa dpa;
 	bool scrub_pending;
+	struct work_struct scrub_work;
 };
 
 static inline struct vfio_cxl_device *
