@@ -46,13 +46,38 @@ report() { # report <status> <boot> <check> [detail]
 }
 
 # Turn the serial log into result lines.
+# A scenario's plan (its "# vcp-plan: N" line, printed by init at its begin)
+# is the number of results it reports: VCP-TEST lines plus KTAP suites. A
+# scenario that stops early, or reports more or fewer, is "not ok".
+scenario_done() { # scenario_done <boot> <scenario> <plan> <count> [end line]
+	if [ -z "$5" ]; then
+		report "not ok" "$1" "scenario $2 ran to its end" "stopped after $4 of ${3} results"
+	elif ! [[ "$3" =~ ^[0-9]+$ ]]; then
+		report "not ok" "$1" "scenario $2 has a plan" "no '# vcp-plan: N' line; it reported $4 results"
+	elif [ "$4" != "$3" ]; then
+		report "not ok" "$1" "scenario $2: all $3 planned results reported" "$4 reported"
+	else
+		report ok "$1" "scenario $2: all $3 planned results reported"
+	fi
+}
+
 parse() { # parse <boot> <log>
-	local boot=$1 log=$2 line st rest name suite rc
+	local boot=$1 log=$2 line st rest name suite rc scn="" splan=0 scount=0
 	declare -A plan=() seen=() failed=()
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case $line in
+		"VCP: scenario "*" begin plan="*)
+			[ -n "$scn" ] && scenario_done "$boot" "$scn" "$splan" "$scount"
+			rest=${line#VCP: scenario }
+			scn=${rest%% *}; splan=${rest##*plan=}; scount=0
+			;;
+		"VCP: scenario "*" end rc="*)
+			[ -n "$scn" ] && scenario_done "$boot" "$scn" "$splan" "$scount" "$line"
+			scn=""
+			;;
 		"VCP-TEST: "*)
+			scount=$((scount + 1))
 			rest=${line#VCP-TEST: }
 			case $rest in
 			"not ok "*) st="not ok"; rest=${rest#not ok } ;;
@@ -80,6 +105,7 @@ parse() { # parse <boot> <log>
 				esac
 				;;
 			"exit "*)
+				scount=$((scount + 1))
 				rc=${rest#exit }
 				if [ "${plan[$suite]:-0}" = 0 ]; then
 					report "not ok" "$boot" "$suite: ran tests" "no test selected or no plan, exit $rc"
@@ -94,6 +120,7 @@ parse() { # parse <boot> <log>
 			;;
 		esac
 	done < "$log"
+	[ -z "$scn" ] || scenario_done "$boot" "$scn" "$splan" "$scount"
 }
 
 # --- host-side set-up and checks, per scenario -----------------------------

@@ -10,6 +10,18 @@ vcp_result() {
 	if [ -n "$3" ]; then echo "VCP-TEST: $1 $2 # $3"; else echo "VCP-TEST: $1 $2"; fi
 }
 
+# vcp_step <name> <command...>: a set-up step, not a check: no result when it
+# works (a "VCP: step" line), a "not ok" result with its output when it fails
+vcp_step() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "VCP: step $name"
+	else
+		vcp_result "not ok" "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
 # vcp_check <name> <command...>: ok if the command succeeds
 vcp_check() {
 	local name=$1 out
@@ -52,8 +64,11 @@ vcp_find_dev() {
 	return 1
 }
 
-# Bind $BDF to driver name $1 through driver_override.
+# Bind $BDF to driver name $1 through driver_override. Marks the kernel log
+# first: the vcp_dmesg_has checks that follow see only what this bind and
+# later steps logged.
 vcp_bind() {
+	vcp_log_mark
 	echo "$1" > "$SYS/$BDF/driver_override" &&
 	echo "$BDF" > /sys/bus/pci/drivers_probe &&
 	[ "$(basename "$(readlink "$SYS/$BDF/driver")")" = "$1" ]
@@ -67,8 +82,29 @@ vcp_unbind() {
 
 vcp_driver() { basename "$(readlink "$SYS/$BDF/driver" 2>/dev/null)" 2>/dev/null; }
 
-# dmesg contains a pattern (grep -E)
-vcp_dmesg_has() { dmesg | grep -qE "$1"; }
+# busybox's dmesg cannot clear the log (no -C): a step writes a unique line
+# to the kernel log instead, kept in a file so that it holds across the
+# subshells of vcp_check and across scenarios.
+VCP_MARK_FILE=/tmp/vcp-log-mark
+vcp_log_mark() {
+	local m
+	m="vcp-log-mark $$ $(cut -d' ' -f1 /proc/uptime) $(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+	echo "$m" > /dev/kmsg && echo "$m" > "$VCP_MARK_FILE"
+}
+
+# the kernel log since the last vcp_log_mark (all of it before the first);
+# empty if the mark has left the ring buffer, so a check fails, never passes
+vcp_dmesg_since_mark() {
+	local m
+	m=$(cat "$VCP_MARK_FILE" 2>/dev/null)
+	if [ -n "$m" ]; then dmesg | sed -n "/$m\$/,\$p"; else dmesg; fi
+}
+
+# the kernel log since the last mark contains a pattern (grep -E)
+vcp_dmesg_has() { vcp_dmesg_since_mark | grep -qE "$1"; }
+
+# the whole kernel log since boot contains a pattern (grep -E)
+vcp_boot_log_has() { dmesg | grep -qE "$1"; }
 
 vcp_kernel_log_clean() {
 	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: possible|lock held when returning|KASAN:|UBSAN:|KFENCE:|ODEBUG:|kernel NULL pointer' | head -n 3)

@@ -1,5 +1,6 @@
 # Foundation checks: binding, detection, GET_INFO, regions, DPA I/O, the
 # emulated COMP_REGS and DVSEC, resets, and the plain vfio-pci fall-backs.
+# vcp-plan: 38 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 ldmod vfio_iommu_type1
 ldmod vfio_cxl_pci allow_type3=1
@@ -15,18 +16,18 @@ vcp_ktap plain-uncommitted vfio_cxl_test -f plain
 vcp_check "unbind" vcp_unbind
 
 # 2. detection refuses decoders it cannot pass through
-vcp_check "firmware commits an interleaved decoder 0" cxlfw commit "$BDF" iw=1
+vcp_step "firmware commits an interleaved decoder 0" cxlfw commit "$BDF" iw=1
 vcp_check "bind" vcp_bind vfio-cxl-pci
 vcp_check "interleaved decoder: reason logged" vcp_dmesg_has "plain vfio-pci device: HDM decoder 0 is interleaved"
 vcp_unbind
-vcp_check "firmware commits decoder 0 outside the CXL window" cxlfw commit "$BDF" shift=0x100000000
+vcp_step "firmware commits decoder 0 outside the CXL window" cxlfw commit "$BDF" shift=0x100000000
 vcp_check "bind" vcp_bind vfio-cxl-pci
 vcp_check "decoder outside the CFMWS: reason logged" \
 	vcp_dmesg_has "plain vfio-pci device: HDM decoder 0 maps outside every CXL Fixed Memory Window"
 vcp_unbind
 
 # 3. firmware commits decoder 0 (and locks it, as firmware does)
-vcp_check "firmware commit of decoder 0" cxlfw commit "$BDF" lock
+vcp_step "firmware commit of decoder 0" cxlfw commit "$BDF" lock
 cxlfw regs "$BDF" > /tmp/regs.before
 vcp_check "the host's decoder 0 is committed" \
 	grep -q '^dec0 base=00000001_10000000 size=00000000_10000000 ctrl=00001700' /tmp/regs.before
@@ -51,18 +52,18 @@ vcp_check "the host's decoder programming is in place after unbind" regs_same
 
 # 4b. firmware committed decoder 0 without locking it: the view still hides
 #     the host address, shows no lock, and the v2 BASE placement works
-vcp_check "firmware commit of decoder 0 without lock" cxlfw commit "$BDF"
+vcp_step "firmware commit of decoder 0 without lock" cxlfw commit "$BDF"
 vcp_check "bind with an unlocked firmware decoder" vcp_bind vfio-cxl-pci
 vcp_ktap cxl-fw-unlocked env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=0 vfio_cxl_test \
 	-r cxl.comp_regs_decoder0_committed_base0 -r cxl.hdm_commit_fsm \
 	-r cxl.hdm_view_survives_reset -r cxl.dpa_pread_pwrite -r cxl.comp_write_storm
 vcp_check "unbind after the unlocked decoder" vcp_unbind
-vcp_check "firmware commits and locks decoder 0 again" cxlfw commit "$BDF" lock
+vcp_step "firmware commits and locks decoder 0 again" cxlfw commit "$BDF" lock
 vcp_check "the same host programming as before" regs_same
 
 # 5. guest-initiated CXL reset (QEMU's device has no CXL reset: emulate it);
 #    the memory clear is tested by the "clear" scenario
-vcp_check "set emulate_cxl_reset" sh -c "echo Y > $P/emulate_cxl_reset"
+vcp_step "set emulate_cxl_reset" sh -c "echo Y > $P/emulate_cxl_reset"
 vcp_check "bind with emulate_cxl_reset" vcp_bind vfio-cxl-pci
 vcp_ktap cxl-reset env VCP_SKIP_MEMCLR=1 VCP_EXPECT_CXL_RESET=1 vfio_cxl_test \
 	-r cxl.guest_cxl_reset -r cxl.dvsec_status_and_control2
@@ -71,7 +72,7 @@ echo N > $P/emulate_cxl_reset
 vcp_check "the host's decoders are in place after the CXL resets" regs_same
 
 # 6. strict_hdm_lock: the VMM cannot clear the firmware lock
-vcp_check "set strict_hdm_lock" sh -c "echo Y > $P/strict_hdm_lock"
+vcp_step "set strict_hdm_lock" sh -c "echo Y > $P/strict_hdm_lock"
 vcp_check "bind with strict_hdm_lock" vcp_bind vfio-cxl-pci
 vcp_ktap cxl-strict env VCP_EXPECT_STRICT=1 vfio_cxl_test -r cxl.hdm_strict_lock
 vcp_unbind
@@ -80,8 +81,6 @@ unset VCP_EXPECT_CXL
 
 # From here on the device is bound without CXL: nothing restores the
 # decoders after the resets of an open and close, as with vfio-pci.
-vcp_kernel_log_clean "kernel log clean before the plain-mode steps"
-
 # 7. per-device opt-out
 echo "$BDF" > $P/disable_cxl_bdf
 vcp_check "bind with disable_cxl_bdf" vcp_bind vfio-cxl-pci
@@ -93,8 +92,6 @@ echo > $P/disable_cxl_bdf
 
 # 8. Type-3 devices need the opt-in
 echo N > $P/allow_type3
-vcp_kernel_log_clean "kernel log clean before clearing it"
-dmesg -C
 vcp_check "bind a Type-3 device without allow_type3" vcp_bind vfio-cxl-pci
 vcp_check "Type-3 refused: reason logged" vcp_dmesg_has "plain vfio-pci device: CXL Type-3 memory device"
 vcp_unbind
@@ -103,10 +100,8 @@ echo Y > $P/allow_type3
 # 9. disable_cxl=1 for every device
 rmmod vfio_cxl_pci
 ldmod vfio_cxl_pci allow_type3=1 disable_cxl=1
-vcp_kernel_log_clean "kernel log clean before clearing it again"
-dmesg -C
 vcp_check "bind with disable_cxl=1" vcp_bind vfio-cxl-pci
 vcp_check "disable_cxl: reason logged" vcp_dmesg_has "plain vfio-pci device: CXL disabled by module parameter"
 vcp_ktap plain-disabled vfio_cxl_test -f plain
 vcp_unbind
-vcp_check "rmmod" rmmod vfio_cxl_pci
+vcp_step "rmmod" rmmod vfio_cxl_pci

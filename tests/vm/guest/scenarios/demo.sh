@@ -1,6 +1,7 @@
 # The main job: firmware commits decoder 0, vfio-cxl-pci binds, a VFIO
 # program writes a message through the DPA mmap; the host then reads it back
 # from the device's memory backing file.
+# vcp-plan: 3 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 msg="$(vcp_arg vcp.msg | tr _ ' ')"
 say() { echo "VCP-DEMO: $*"; }

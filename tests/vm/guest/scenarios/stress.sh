@@ -1,12 +1,13 @@
 # Reset, decode-off and teardown safety under load; the kernel log is
 # checked after each stress test.
+# vcp-plan: 21 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 # vcp.stress=quick (kernel command line) runs each test a few times only
 if [ "$(vcp_arg vcp.stress)" = quick ]; then
 	export VCP_STRESS_RESETS=10 VCP_STRESS_TOGGLES=10 VCP_STRESS_OPENS=20 STRESS_BINDS=5
 fi
 ldmod vfio_iommu_type1
-vcp_check "stress: firmware commit of decoder 0" cxlfw commit "$BDF" lock
+vcp_step "stress: firmware commit of decoder 0" cxlfw commit "$BDF" lock
 ldmod vfio_cxl_pci allow_type3=1
 vcp_check "stress: bind" vcp_bind vfio-cxl-pci
 for t in reset_under_load memory_toggle_under_load open_close_cycles unbind_while_mapped restore_failure_blocks pread_is_killable rmmod_while_open; do

@@ -4,6 +4,7 @@
 # on the same device (the second killed with SIGKILL), then one against the
 # device bound to plain vfio-pci. The host checks the backing file after the
 # boot (host_vmm in tests/vm/vm.sh).
+# vcp-plan: 48 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 # vmm-client's result lines, then its exit status: 0 or 1, anything else
 # (a crash) is a failure of its own
@@ -21,7 +22,7 @@ if [ ! -x /vmm/qemu-system-x86_64 ]; then
 	exit 1
 fi
 ldmod vfio_iommu_type1
-vcp_check "vmm: firmware commit of decoder 0" cxlfw commit "$BDF" lock
+vcp_step "vmm: firmware commit of decoder 0" cxlfw commit "$BDF" lock
 cxlfw regs "$BDF" > /tmp/vmm-regs.before
 hpa=$(cxlfw hpa | cut -d' ' -f1)
 ldmod vfio_cxl_pci allow_type3=1
