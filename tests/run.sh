@@ -67,6 +67,7 @@ estimate() {
 	vm-*-vmm) echo 300 ;;
 	vm-*-stress) echo 150 ;;
 	vm-*) echo 60 ;;
+	mutants) echo 480 ;;
 	*) echo 60 ;;
 	esac
 }
@@ -160,6 +161,14 @@ bg_wait fuzz
 for s in $VM_SERIES; do vm_phase "$s" basic,demo; done
 for s in $VM_SERIES; do vm_phase "$s" stress; done
 vm_phase "${SERIES%% *}" clear
+
+# Deliberately broken drivers and emulation libraries (tests/mutants.sh):
+# each must be caught by the unit tests or by one VM boot.
+if fits mutants; then
+	phase mutants "$VCP_ROOT/tests/mutants.sh"
+else
+	echo "skip mutants: lane left out # the $((BUDGET / 60))-minute budget is spent; run it alone: sudo bash tests/mutants.sh" | tee -a "$R"
+fi
 
 # The real VMM (NVIDIA's QEMU CXL series, built from ../shared/vmm) in the
 # test VM against the device, on the oldest and the newest series.
