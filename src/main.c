@@ -405,6 +405,8 @@ static int vfio_cxl_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 * programming stays in place between users.
 		 */
 		vfio_cxl_keep_d0(&cdev->core);
+	} else {
+		cdev->plain_reason = reason;
 	}
 	kfree(hw);
 
@@ -477,6 +479,7 @@ MODULE_DEVICE_TABLE(pci, vfio_cxl_pci_table);
 	.remove			= vfio_cxl_remove,		\
 	.err_handler		= &vfio_cxl_err_handlers,	\
 	.driver_managed_dma	= true,				\
+	.dev_groups		= vfio_cxl_dev_groups,		\
 }
 
 static struct pci_driver vfio_cxl_pci_drivers[] = {

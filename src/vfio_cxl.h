@@ -147,6 +147,8 @@ struct vfio_cxl_dpa {
  *	writer, and open and remove flush it before they read the flag.
  * @scrub_work: finishes, in a kworker, a close-time scrub that a fatal
  *	signal stopped (the usual end of a killed VMM)
+ * @plain_reason: why a device bound without CXL is plain vfio-pci (a
+ *	string constant, the words of the bind's log line); NULL for CXL
  */
 struct vfio_cxl_device {
 	struct vfio_pci_core_device core;
@@ -161,7 +163,11 @@ struct vfio_cxl_device {
 	struct vfio_cxl_dpa dpa;
 	bool scrub_pending;
 	struct work_struct scrub_work;
+	const char *plain_reason;
 };
+
+/* sysfs.c: the per-device vfio_cxl/ attribute directory (driver dev_groups) */
+extern const struct attribute_group *vfio_cxl_dev_groups[];
 
 static inline struct vfio_cxl_device *
 vfio_cxl_from_core(struct vfio_pci_core_device *vdev)
