@@ -579,6 +579,7 @@ TEST_F_TIMEOUT(stress, scrub_finished_after_kill, 900)
 {
 	struct dpa m = { 0 };
 	int sync[2], st, klog;
+	bool killed;
 	char c;
 	pid_t pid;
 
@@ -606,14 +607,12 @@ TEST_F_TIMEOUT(stress, scrub_finished_after_kill, 900)
 	ASSERT_LE(0, klog) TH_LOG("/dev/kmsg: %s", strerror(errno));
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	if (!WIFSIGNALED(st)) {
-		close(klog);
-		SKIP(return, "the scrub at close took less than 2 s: nothing to interrupt");
-	}
+	killed = WIFSIGNALED(st);
 	/* no open meanwhile: only the driver itself can finish the scrub */
-	EXPECT_TRUE(kernel_log_wait(klog, bdf(),
-				    "device memory scrubbed after its owner was killed", 600))
-		TH_LOG("no report of the scrub finishing after the kill");
+	if (killed)
+		EXPECT_TRUE(kernel_log_wait(klog, bdf(),
+					    "device memory scrubbed after its owner was killed", 600))
+			TH_LOG("no report of the scrub finishing after the kill");
 	close(klog);
 	ASSERT_EQ(0, dpa_open(&m)) TH_LOG("the open after the killed owner");
 	for (unsigned long i = 0; i < m.pages; i += 97) {
@@ -632,6 +631,9 @@ TEST_F_TIMEOUT(stress, scrub_finished_after_kill, 900)
 	EXPECT_EQ(0, set_scrub(0));
 	dpa_close(&m);
 	EXPECT_EQ(0, set_scrub(1));
+	/* a close that did not scrub at all failed above; only a fast one skips */
+	if (!killed && _metadata->exit_code == KSFT_PASS)
+		SKIP(return, "the close scrubbed all within 2 s: nothing to interrupt");
 }
 
 /* scrub=1: the next owner finds zeros; prints the cost of the scrub. */

@@ -34,6 +34,27 @@ static const char *env_bdf(void)
 	return b ? b : "0000:0d:00.0";
 }
 
+/* one value of the driver's sysfs directory, newline dropped; -1 if absent */
+static int drv_attr(const char *name, char *buf, size_t len)
+{
+	char path[160];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio_cxl/%s", env_bdf(), name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return 0;
+}
+
 static uint64_t env_u64(const char *name)
 {
 	const char *v = getenv(name);
@@ -746,6 +767,39 @@ static int host_mark(uint32_t v)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * Every decoder register read through the raw component BAR region is the
+ * virtual view COMP_REGS shows, and decoder 0's BASE there is never the
+ * host physical address firmware committed (CXL r3.1 8.2.4.20).
+ */
+TEST_F(cxl, comp_bar_decoders_show_the_view)
+{
+	const struct vfio_device_info_cap_cxl *c = self->d.cxl;
+	uint64_t win = vcp_region_offset(c->hdm_regs_bar_index) + c->hdm_regs_offset;
+	uint32_t hi, lo, v, raw_lo = 0, raw_hi = 0;
+	char buf[4096], *p;
+
+	ASSERT_EQ(0, host_regs(buf, sizeof(buf)));
+	p = strstr(buf, "dec0 base=");
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(2, sscanf(p, "dec0 base=%x_%x", &hi, &lo));
+	ASSERT_NE(0, hi | lo) TH_LOG("the host's decoder 0 has a base to hide");
+	for (int n = 0; n < self->hdm_count; n++) {
+		for (uint32_t r = 0; r < 0x20; r += 4) {
+			v = 0xdeadbeef;
+			ASSERT_EQ(4, pread(self->d.fd, &v, 4, win + dreg(self, n, r)));
+			EXPECT_EQ(crd(self, dreg(self, n, r)), v)
+				TH_LOG("decoder %d register %#x", n, 0x10 + r);
+			if (n == 0 && r == 0)
+				raw_lo = v;
+			if (n == 0 && r == 4)
+				raw_hi = v;
+		}
+	}
+	EXPECT_FALSE(raw_hi == hi && (raw_lo & 0xf0000000) == (lo & 0xf0000000))
+		TH_LOG("the raw BAR shows the host's BASE %08x_%08x", hi, lo);
+}
+
 /* 1 if the mark is still there (no reset since host_mark()), 0 if not */
 static int host_marked(FIXTURE_DATA(cxl) *self, uint32_t v)
 {
@@ -1203,8 +1257,12 @@ TEST_F(cxl, hot_reset_keeps_data_and_view)
 	rst->argsz = sizeof(*rst) + sizeof(int32_t);
 	rst->count = 1;
 	rst->group_fds[0] = self->d.group;
+	ASSERT_EQ(0, host_mark(0x5a5a0004));
+	ASSERT_EQ(1, host_marked(self, 0x5a5a0004));
 	ASSERT_EQ(0, ioctl(self->d.fd, VFIO_DEVICE_PCI_HOT_RESET, rst));
 	free(rst);
+	/* else the checks below would pass without any reset */
+	EXPECT_EQ(0, host_marked(self, 0x5a5a0004)) TH_LOG("the device was reset");
 	ASSERT_EQ(0, load64(&m[100], &v)) TH_LOG("the mapping works again after the hot reset");
 	EXPECT_EQ(0xfeedfacecafebeefULL, v);
 	EXPECT_EQ(0x30000000, crd(self, dreg(self, 0, 0x0))) TH_LOG("the VMM's BASE survives");
@@ -1428,6 +1486,34 @@ TEST_F(cxl, dvsec_write_storm)
 	EXPECT_TRUE(vcfg(self, dv[0] + DV_CTRL, 2) & 0x2);
 }
 
+/* the driver's sysfs state while the device is open as CXL */
+TEST_F(cxl, sysfs_state)
+{
+	char v[256];
+
+	ASSERT_EQ(0, drv_attr("mode", v, sizeof(v))) TH_LOG("no vfio_cxl/ directory");
+	EXPECT_STREQ("cxl", v);
+	ASSERT_EQ(0, drv_attr("reason", v, sizeof(v)));
+	EXPECT_STREQ("", v);
+	ASSERT_EQ(0, drv_attr("dpa_size", v, sizeof(v)));
+	if (env_u64("VCP_DPA_SIZE"))
+		EXPECT_EQ(env_u64("VCP_DPA_SIZE"), strtoull(v, NULL, 0));
+	EXPECT_NE(0, strtoull(v, NULL, 0));
+	ASSERT_EQ(0, drv_attr("decoder_count", v, sizeof(v)));
+	EXPECT_EQ(self->hdm_count, atoi(v)) TH_LOG("the HDM capability's count");
+	ASSERT_EQ(0, drv_attr("host_programming", v, sizeof(v)));
+	EXPECT_STREQ("in place", v);
+	ASSERT_EQ(0, drv_attr("open", v, sizeof(v)));
+	EXPECT_STREQ("1", v) TH_LOG("this test holds the device open");
+	/* read-only: a write is refused and changes nothing */
+	{
+		char path[160];
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio_cxl/mode", env_bdf());
+		EXPECT_GT(0, open(path, O_WRONLY));
+	}
+}
+
 FIXTURE(plain) {
 	struct vcp_dev d;
 };
@@ -1448,6 +1534,24 @@ TEST_F(plain, no_cxl_flag_or_regions)
 	EXPECT_TRUE(self->d.info.flags & VFIO_DEVICE_FLAGS_PCI);
 	EXPECT_EQ(NULL, self->d.cxl);
 	EXPECT_EQ(VFIO_PCI_NUM_REGIONS, self->d.info.num_regions);
+}
+
+/* plain mode says so in sysfs, with the reason the bind logged */
+TEST_F(plain, sysfs_state)
+{
+	char v[256];
+
+	if (drv_attr("mode", v, sizeof(v)))
+		SKIP(return, "not bound to vfio-cxl-pci");
+	EXPECT_STREQ("plain", v);
+	ASSERT_EQ(0, drv_attr("reason", v, sizeof(v)));
+	EXPECT_NE(0, strlen(v)) TH_LOG("a plain device says why");
+	ASSERT_EQ(0, drv_attr("dpa_size", v, sizeof(v)));
+	EXPECT_STREQ("0", v);
+	ASSERT_EQ(0, drv_attr("host_programming", v, sizeof(v)));
+	EXPECT_STREQ("none", v);
+	ASSERT_EQ(0, drv_attr("open", v, sizeof(v)));
+	EXPECT_STREQ("1", v);
 }
 
 TEST_F(plain, bar_and_config_work)

@@ -1,6 +1,6 @@
 # Foundation checks: binding, detection, GET_INFO, regions, DPA I/O, the
 # emulated COMP_REGS and DVSEC, resets, and the plain vfio-pci fall-backs.
-# vcp-plan: 38 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
+# vcp-plan: 43 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 ldmod vfio_iommu_type1
 ldmod vfio_cxl_pci allow_type3=1
@@ -12,6 +12,8 @@ regs_same() { cxlfw regs "$BDF" > /tmp/regs.now && cmp -s /tmp/regs.now /tmp/reg
 vcp_check "bind without a committed decoder" vcp_bind vfio-cxl-pci
 vcp_check "uncommitted decoder: reason logged" \
 	vcp_dmesg_has "plain vfio-pci device: HDM decoder 0 is not committed"
+vcp_check "sysfs: vfio_cxl/reason gives the same reason" \
+	grep -qx "HDM decoder 0 is not committed (platform firmware must commit it)" "$SYS/$BDF/vfio_cxl/reason"
 vcp_ktap plain-uncommitted vfio_cxl_test -f plain
 vcp_check "unbind" vcp_unbind
 
@@ -37,12 +39,15 @@ vcp_check "the CXL window is known" test -n "$hpa"
 export VCP_EXPECT_CXL=1
 vcp_check "bind as vfio-cxl-pci" vcp_bind vfio-cxl-pci
 vcp_check "CXL passthrough logged" vcp_dmesg_has "CXL passthrough: HDM decoder 0 maps 256 MiB"
+vcp_check "sysfs: vfio_cxl/ says cxl, 256 MiB, not open" \
+	sh -c "test \"\$(cat $SYS/$BDF/vfio_cxl/mode $SYS/$BDF/vfio_cxl/dpa_size $SYS/$BDF/vfio_cxl/open | tr '\n' ' ')\" = 'cxl 268435456 0 '"
 # all the cxl tests but two that need other module parameters (run below)
 vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=1 vfio_cxl_test \
 	-T hdm_strict_lock -T guest_cxl_reset -f cxl
 vcp_check "the host's decoder programming survives open/close" regs_same
 vcp_check "the host HPA range is claimed" grep -qE "^ *0*${hpa#0x}-[0-9a-f]+ : vfio-cxl-pci DPA" /proc/iomem
 vcp_check "unbind vfio-cxl-pci" vcp_unbind
+vcp_check "sysfs: vfio_cxl/ goes away at unbind" test ! -e "$SYS/$BDF/vfio_cxl"
 
 # 4. libvirt writes the module name
 vcp_check "bind as vfio_cxl_pci (libvirt's name)" vcp_bind vfio_cxl_pci
@@ -53,11 +58,14 @@ vcp_check "the host's decoder programming is in place after unbind" regs_same
 # 4b. firmware committed decoder 0 without locking it: the view still hides
 #     the host address, shows no lock, and the v2 BASE placement works
 vcp_step "firmware commit of decoder 0 without lock" cxlfw commit "$BDF"
+cxlfw regs "$BDF" > /tmp/regs.unlocked
 vcp_check "bind with an unlocked firmware decoder" vcp_bind vfio-cxl-pci
 vcp_ktap cxl-fw-unlocked env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=0 vfio_cxl_test \
 	-r cxl.comp_regs_decoder0_committed_base0 -r cxl.hdm_commit_fsm \
 	-r cxl.hdm_view_survives_reset -r cxl.dpa_pread_pwrite -r cxl.comp_write_storm
 vcp_check "unbind after the unlocked decoder" vcp_unbind
+vcp_check "the unlocked firmware programming is in place after the suite" \
+	sh -c "cxlfw regs $BDF | cmp -s - /tmp/regs.unlocked"
 vcp_step "firmware commits and locks decoder 0 again" cxlfw commit "$BDF" lock
 vcp_check "the same host programming as before" regs_same
 
@@ -77,6 +85,7 @@ vcp_check "bind with strict_hdm_lock" vcp_bind vfio-cxl-pci
 vcp_ktap cxl-strict env VCP_EXPECT_STRICT=1 vfio_cxl_test -r cxl.hdm_strict_lock
 vcp_unbind
 echo N > $P/strict_hdm_lock
+vcp_check "the host's decoders are in place after the strict-lock suite" regs_same
 unset VCP_EXPECT_CXL
 
 # From here on the device is bound without CXL: nothing restores the
