@@ -11,6 +11,12 @@ eval "$("$VCP_ROOT/tests/env/kernels.sh" "$S" --headers-only)"
 D=$VCP_OUT/dkms/$ABI
 rm -rf "$D"; mkdir -p "$D"
 log "dkms add/build/install for $ABI ($TOOLCHAIN toolchain)"
+# dkms's tree and /usr/src/vfio-cxl-pci-<ver> are machine-wide: two runs on
+# one machine (two clones, a run and a manual build) take turns, or one
+# removes the sources the other is building
+mkdir -p "$VCP_CACHE"
+exec 9> "$VCP_CACHE/dkms.lock"
+flock 9
 t0=$(date +%s.%N)
 if [ "$TOOLCHAIN" = host ]; then
 	make -C "$VCP_ROOT" dkms-install KVER="$ABI" KDIR="$KDIR" > "$D/dkms.log" 2>&1 ||

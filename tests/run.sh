@@ -25,10 +25,11 @@ set -uo pipefail
 . "$VCP_ROOT/tests/env/series.sh"
 need_root "the test suite"
 SERIES=${VFIO_CXL_SERIES:-$VCP_SERIES_SUPPORTED}
-# the build matrix also builds the oldest ABI of each series, and the VM suite
-# runs on the oldest 6.12+deb12 ABI too (unless VFIO_CXL_SERIES narrows it)
-BUILD_SERIES="$SERIES ${VFIO_CXL_SERIES:-$VCP_SERIES_OLDEST}"
-VM_SERIES="$SERIES ${VFIO_CXL_SERIES:-6.12-deb12-oldest}"
+# the build matrix also builds the oldest ABI of each series and the rt and
+# cloud flavours, and the VM suite runs on the oldest 6.12+deb12 ABI and the
+# newest PREEMPT_RT kernel too (unless VFIO_CXL_SERIES narrows it)
+BUILD_SERIES="$SERIES ${VFIO_CXL_SERIES:-$VCP_SERIES_OLDEST $VCP_SERIES_FLAVOURS}"
+VM_SERIES="$SERIES ${VFIO_CXL_SERIES:-6.12-deb12-oldest $VCP_SERIES_VM_FLAVOURS}"
 BUDGET=${VFIO_CXL_BUDGET:-3600}
 mkdir -p "$VCP_OUT" "$VCP_OUT/lanes" "$VCP_CACHE"
 R=$VCP_OUT/results.txt T=$VCP_OUT/timings.txt

@@ -8,6 +8,8 @@
 #   7.2         linux-headers-7.2.N+deb13-amd64            trixie chroot (gcc-14)
 #   7.3         linux-headers-7.3.N+deb13-amd64            trixie chroot (gcc-14)
 #   6.1         linux-headers-6.1.0-N-amd64                host; refused, used by the refusal test
+#   <id>-rt, <id>-cloud   the rt-amd64 and cloud-amd64 flavours of 6.12-deb12
+#               and 7.3 (same toolchain as <id>)
 #   6.12-debug  Debian's linux-source-6.12 built with KASAN, lockdep, KFENCE and
 #               DEBUG_VM (tests/env/debug-kernel.sh)       host
 # <series>-oldest is the oldest ABI of that series still in the archive: DKMS
@@ -15,6 +17,10 @@
 # update runs an older one (6.12.95+deb12 lacks fields that 6.12.96 added).
 VCP_SERIES_SUPPORTED="6.12-deb12 6.12-deb13 7.2 7.3"
 VCP_SERIES_OLDEST="6.12-deb12-oldest 6.12-deb13-oldest 7.2-oldest"
+# the other amd64 flavours: built (oldest and newest ABI) on every run; the
+# VM suite runs on the newest PREEMPT_RT kernel
+VCP_SERIES_FLAVOURS="6.12-deb12-rt 6.12-deb12-rt-oldest 7.3-rt 6.12-deb12-cloud 6.12-deb12-cloud-oldest 7.3-cloud"
+VCP_SERIES_VM_FLAVOURS="7.3-rt"
 
 series_regex() {
 	case ${1%-oldest} in
@@ -22,6 +28,10 @@ series_regex() {
 	6.12-deb13) echo '^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
 	7.2)        echo '^linux-headers-7\.2\.[0-9]+\+deb13-amd64$' ;;
 	7.3)        echo '^linux-headers-7\.3\.[0-9]+\+deb13-amd64$' ;;
+	6.12-deb12-rt|6.12-deb12-cloud|7.3-rt|7.3-cloud)
+		local base=${1%-oldest} flav
+		flav=${base##*-}; base=${base%-*}
+		series_regex "$base" | sed "s/-amd64\\\$\$/-$flav-amd64\$/" ;;
 	6.1)        echo '^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
 	*) return 1 ;;
 	esac
@@ -29,7 +39,7 @@ series_regex() {
 
 series_toolchain() {
 	case ${1%-oldest} in
-	6.12-deb12|6.1|6.12-debug) echo host ;;
+	6.12-deb12|6.12-deb12-rt|6.12-deb12-cloud|6.1|6.12-debug) echo host ;;
 	*) echo trixie ;;
 	esac
 }

@@ -297,6 +297,15 @@ for boot in "$@"; do
 	parse "$name" "$LOG"
 	if grep -q '^VCP: done' "$LOG"; then
 		report ok "$name" "VM ran to completion"
+		# a flavour series must really have booted that flavour
+		case $S in
+		*-rt)
+			if grep -aq 'VCP: boot kernel=.* version=.*PREEMPT_RT' "$LOG"; then
+				report ok "$name" "the kernel is PREEMPT_RT"
+			else
+				report "not ok" "$name" "the kernel is PREEMPT_RT" "$(grep -a -m1 'VCP: boot kernel=' "$LOG" | cut -c1-200)"
+			fi ;;
+		esac
 	else
 		report "not ok" "$name" "VM ran to completion" \
 			"${stopped:-qemu exited with rc=$rc} after ${elapsed} s, log $LOG: $(tail -n 5 "$LOG" | tr '\n' ' ' | cut -c1-300)"
