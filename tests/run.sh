@@ -154,6 +154,17 @@ phase setup-trixie "$VCP_ROOT/tests/env/trixie-root.sh"
 phase lint "$VCP_ROOT/tests/lint.sh"
 phase unit "$VCP_ROOT/tests/unit/run.sh"
 phase build-matrix "$VCP_ROOT/tests/build-matrix.sh" $BUILD_SERIES
+# arm64, cross-built: 4 KiB and 16 KiB pages for the oldest and newest ABI
+# of every series, and the rt and cloud arm64 flavours for the newest
+ARM_TARGETS=""
+for s in $BUILD_SERIES; do
+	case $s in
+	*-rt|*-rt-oldest|*-cloud|*-cloud-oldest) ;;
+	6.12-deb12|7.3) ARM_TARGETS="$ARM_TARGETS $s:arm64,arm64-16k,rt-arm64,cloud-arm64" ;;
+	*) ARM_TARGETS="$ARM_TARGETS $s:arm64,arm64-16k" ;;
+	esac
+done
+phase build-arm64 "$VCP_ROOT/tests/build-arm64.sh" $ARM_TARGETS
 bg_wait fuzz
 
 # VM boots: the foundation checks and the demo on every series, then the
