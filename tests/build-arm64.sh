@@ -54,6 +54,8 @@ build_one() { # build_one <series> <flavour>
 		echo "not ok build: $name: the amd64 headers of $s"; return; }
 	amd=$ABI tc=$TOOLCHAIN
 	arm=${amd%-amd64}-$flav
+	# one exact ABI (build-matrix.sh --all): name the package
+	case $s in abi=*) name="all: linux-headers-$arm" ;; esac
 	if ! deb=$(fetch_arm_headers "$amd" "$arm"); then
 		echo "skip build: $name: W=1 cross build # the archive has no linux-headers-$arm"
 		return

@@ -22,7 +22,13 @@ VCP_SERIES_OLDEST="6.12-deb12-oldest 6.12-deb13-oldest 7.2-oldest"
 VCP_SERIES_FLAVOURS="6.12-deb12-rt 6.12-deb12-rt-oldest 7.3-rt 6.12-deb12-cloud 6.12-deb12-cloud-oldest 7.3-cloud"
 VCP_SERIES_VM_FLAVOURS="7.3-rt"
 
+# abi=<ABI> names one exact ABI (any flavour), as tests/build-matrix.sh --all
+# uses: abi=6.12.107+deb12-rt-amd64
 series_regex() {
+	case $1 in abi=*)
+		local a=${1#abi=}
+		a=${a//./\\.}; echo "^linux-headers-${a//+/\\+}\$"; return ;;
+	esac
 	case ${1%-oldest} in
 	6.12-deb12) echo '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	6.12-deb13) echo '^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
@@ -38,6 +44,7 @@ series_regex() {
 }
 
 series_toolchain() {
+	case $1 in abi=*+deb12-*) echo host; return ;; abi=*) echo trixie; return ;; esac
 	case ${1%-oldest} in
 	6.12-deb12|6.12-deb12-rt|6.12-deb12-cloud|6.1|6.12-debug) echo host ;;
 	*) echo trixie ;;
