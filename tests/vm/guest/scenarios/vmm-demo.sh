@@ -2,6 +2,7 @@
 # decoder 0, vfio-cxl-pci binds, NVIDIA's QEMU CXL series sets the device up
 # for a VM (qtest plays the VM's CPU) and the VM writes a message into its CXL
 # memory; the host then reads it from the device's memory backing file.
+# vcp-plan: 9 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 msg="$(vcp_arg vcp.msg | tr _ ' ')"
 say() { echo "VCP-DEMO: $*"; }
