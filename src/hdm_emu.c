@@ -250,7 +250,8 @@ int vfio_cxl_hdm_emu_init(struct vfio_cxl_hdm_emu *emu,
 			continue;
 		}
 		keep = CXL_HDM_CTRL_IG | CXL_HDM_CTRL_IW | CXL_HDM_CTRL_LOCK |
-		       CXL_HDM_CTRL_TARGET_TYPE | CXL_HDM_CTRL_BI;
+		       CXL_HDM_CTRL_TARGET_TYPE | CXL_HDM_CTRL_BI |
+		       CXL_HDM_CTRL_UIO | CXL_HDM_CTRL_ISP;
 		*dec_reg(emu, n, CXL_HDM_DEC_CTRL) = (ctrl & keep & ~dec_ctrl_rsvd(emu)) |
 						     CXL_HDM_CTRL_COMMIT |
 						     CXL_HDM_CTRL_COMMITTED;

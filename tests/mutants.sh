@@ -6,9 +6,10 @@
 # A mutant is one exact text substitution in one source file, applied to a
 # copy of the tree under $VCP_OUT/mutants/<name>; a substitution that no
 # longer applies is itself "not ok" (the mutant would test nothing).
-# Unit mutants run tests/unit/run.sh on the copy; VM mutants build the
-# module from the copy and boot it once ($MUTANT_SERIES, the basic or the
-# stress scenario). An unmutated copy of each lane runs first, as a control.
+# Unit mutants run tests/unit/run.sh on the copy, fuzz mutants the fuzzer
+# of the mutated file (200000 executions, against its reference model); VM
+# mutants build the module from the copy and boot it once ($MUTANT_SERIES,
+# the basic or the stress scenario). An unmutated copy of each lane runs first, as a control.
 # Usage: tests/mutants.sh [name...]   (default: all)
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -22,6 +23,11 @@ MUTANTS=(
 	"commit_never_committed@unit@src/hdm_emu.c@new = (new | CXL_HDM_CTRL_COMMITTED) &@new = new &"
 	"dvsec_lock_ignored@unit@src/dvsec_emu.c@return emu->regs[CXL_DVSEC_LOCK / 2] & CXL_DVSEC_LOCK_CONFIG_LOCK;@return false;"
 	"decoder_ctrl_writes_ignored@unit@src/hdm_emu.c@\tu32 *ctrl = dec_reg(emu, n, CXL_HDM_DEC_CTRL);\n\tu32 cur = *ctrl, wr, new;\n@\tu32 *ctrl = dec_reg(emu, n, CXL_HDM_DEC_CTRL);\n\tu32 cur = *ctrl, wr, new;\n\n\tif (ctrl)\n\t\treturn;\n"
+	"fuzz_commit_never_committed@fuzz@src/hdm_emu.c@new = (new | CXL_HDM_CTRL_COMMITTED) &@new = new &"
+	"fuzz_decoder_writes_ignored@fuzz@src/hdm_emu.c@\tbool committed = dec_committed(emu, n);\n@\tbool committed = dec_committed(emu, n);\n\n\tif (emu)\n\t\treturn;\n"
+	"fuzz_narrow_read_shows_device@fuzz@src/hdm_emu.c@\tif (off + width <= win || off >= win_end) {@\tif ((!write && width < 4) || off + width <= win || off >= win_end) {"
+	"fuzz_dvsec_writes_ignored@fuzz@src/dvsec_emu.c@\tval &= m;\n\tswitch (off) {@\tval &= m;\n\tif (r)\n\t\treturn 0;\n\tswitch (off) {"
+	"fuzz_dvsec_reset_keeps_guest_state@fuzz@src/dvsec_emu.c@\t\temu->regs[regs[i] / 2] = emu->seed[regs[i] / 2];@\t\t;"
 	"raw_bar_read_shows_device@vm:basic@src/comp_regs.c@\t\treturn comp_block_part;@\t\treturn vfio_cxl_core_rw;"
 	"reset_skips_decoder_restore@vm:basic@src/reset.c@\t\tret = restore_decoders(cdev);@\t\tret = 0;"
 	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff)@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1))"
@@ -49,7 +55,7 @@ first_fail() { sed -n 's/^not ok //p' "$1" | head -n 1 | cut -c1-160; }
 # sets FAIL to its first failing check (empty if everything passed), or
 # returns 1 with FAIL set to why the copy could not be tested
 run_copy() {
-	local name=$1 lane=$2 file=$3 from=$4 to=$5 tree=$M/$1 out ko why
+	local name=$1 lane=$2 file=$3 from=$4 to=$5 tree=$M/$1 out ko why fz
 	FAIL=""
 	rm -rf "$tree"; mkdir -p "$tree"
 	# a copy with its times kept, so the guest programs built for the real
@@ -64,6 +70,13 @@ run_copy() {
 	case $lane in
 	unit)
 		VFIO_CXL_OUT=$tree/out "$tree/tests/unit/run.sh" > "$out" 2> "$tree/run.log"
+		;;
+	fuzz)
+		# the fuzzer of the mutated file; both for the control
+		fz=$(basename "$file" _emu.c)
+		[ -f "$tree/tests/fuzz/${fz}_fuzz.c" ] || fz=""
+		VFIO_CXL_OUT=$tree/out VFIO_CXL_FUZZ_RUNS=${VFIO_CXL_MUTANT_FUZZ_RUNS:-200000} \
+			"$tree/tests/fuzz/run.sh" $fz > "$out" 2> "$tree/run.log"
 		;;
 	vm:*)
 		eval "$("$VCP_ROOT/tests/env/kernels.sh" "$MUTANT_SERIES" --headers-only)"
@@ -80,6 +93,7 @@ run_copy() {
 	esac
 	FAIL=$(first_fail "$out")
 	PASSED=$(grep -c '^ok ' "$out")
+	return 0
 }
 
 run_mutant() { # run_mutant <name> <lane> <file> <from> <to>

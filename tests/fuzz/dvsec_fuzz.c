@@ -2,22 +2,23 @@
 /*
  * libFuzzer harness for the virtual CXL Device DVSEC (src/dvsec_emu.c).
  *
- * The input picks the device's capabilities and firmware state, then a
- * sequence of config accesses of any offset and width, resets and CXL reset
- * outcomes. After every step it checks:
+ * The input picks the device's capabilities and firmware state (with
+ * distinctive values in its Control, Control2, Lock and Range registers),
+ * then a sequence of config accesses of any offset and width, conventional
+ * resets, CXL reset outcomes and changes of the device's live status bits.
+ * Every step also runs on a reference model written separately from the
+ * spec's register table (dvsec_ref.h), which keeps the open-time state a
+ * reset returns to. After every step the harness checks:
  *
- * - no write reaches the device except a cache write-back start (Control2
- *   Initiate_Cache_WBI, on CXL.cache devices that can, carrying the device's
- *   own Control2 with only the guest's Disable_Caching) and the clear of
- *   Status2 Volatile_HDM_Preservation_Error (RW1CS, forwarded by design);
- * - Status and Status2 read the device's live bits (none from a device that
- *   reads all ones), and only the capability-gated ones;
- * - IO_Enable reads 1; reserved and unsupported bits read 0;
- * - read-only registers never change; with CONFIG_LOCK set, Control and the
- *   Range Base registers never change until a reset;
- * - the Range Base registers read 0 at open and after every reset (the host
- *   physical address in the device's registers never appears), and no read
- *   returns that address unless the input wrote it;
+ * - the return code and every value read, at every width, equal the
+ *   model's, and so does every register of the view: writes that should
+ *   stick do, locked and read-only ones do not, and a reset restores the
+ *   open-time state;
+ * - the device sees exactly the writes the model forwards (a cache
+ *   write-back start, the clear of Volatile_HDM_Preservation_Error) and no
+ *   other;
+ * - the host physical address in the device's Range Base registers never
+ *   appears in a read of any width unless the input wrote it;
  * - a rejected access changes nothing.
  *
  * Copyright (C) 2026 The vfio-cxl-pci authors
@@ -29,12 +30,14 @@
 
 #include "dvsec_emu.h"
 
+#include "dvsec_ref.h"
+
 #define HPA_HI	0xc0ffee11u
 
 static u8 dev[VFIO_CXL_DVSEC_MAX_LEN];
-static u16 cap, cap3;
-static int wrote_hpa;
-static const struct vfio_cxl_dvsec_emu *cur;	/* the view under test */
+static struct ref_dvsec ref;
+static unsigned int hw_n;
+static u16 hw_off[8], hw_val[8];
 
 static void fail(const char *what, u32 a, u32 b)
 {
@@ -49,141 +52,61 @@ static u16 hw_read16(void *ctx, u16 off)
 
 static void hw_write16(void *ctx, u16 off, u16 val)
 {
-	u16 dc2 = hw_read16(NULL, CXL_DVSEC_CTRL2);
-
-	/* bits 0..2: Disable_Caching, Initiate_Cache_WBI, Initiate_CXL_Reset */
-	if (off == CXL_DVSEC_CTRL2 && (cap & 1) && (cap & (1u << 6)) && dc2 != 0xffff &&
-	    val == ((dc2 & ~7u) | (cur->regs[CXL_DVSEC_CTRL2 / 2] & 1) | 2))
-		return;
-	if (off == CXL_DVSEC_STATUS2 && val == CXL_DVSEC_STATUS2_VOLATILE_HDM_ERR &&
-	    (cap3 & CXL_DVSEC_CAP3_VOLATILE_HDM_CONFIG))
-		return;
-	fail("a write reached the device", off, val);
+	if (hw_n < 8) {
+		hw_off[hw_n] = off;
+		hw_val[hw_n] = val;
+	}
+	hw_n++;
 }
 
-static u16 reg(const struct vfio_cxl_dvsec_emu *e, u32 off)
+/* the device saw exactly the writes the model forwards */
+static void check_forwarded(void)
 {
-	return e->regs[off / 2];
+	if (hw_n != ref.fwd_n)
+		fail("writes reached the device, the model forwards", hw_n, ref.fwd_n);
+	for (unsigned int i = 0; i < hw_n && i < 2; i++)
+		if (hw_off[i] != ref.fwd_off[i] || hw_val[i] != ref.fwd_val[i])
+			fail("a forwarded write differs from the model's", hw_off[i], hw_val[i]);
+	hw_n = 0;
+	ref.fwd_n = 0;
 }
 
-/* the writable bits, from CXL r3.1 8.1.3, written independently of the model */
-static u16 ctrl_rw(void)
+/* every register of the view against the model */
+static void check_state(struct vfio_cxl_dvsec_emu *e)
 {
-	u16 m = 1u << 2;
-
-	if (cap & 1)
-		m |= 0x0ff9;		/* Cache_Enable, SF coverage/granularity, clean eviction */
-	if (cap3 & (1u << 4))
-		m |= 1u << 12;		/* P2P_Mem_Enable */
-	if (cap & (1u << 14))
-		m |= 1u << 14;		/* Viral_Enable */
-	return m;
-}
-
-static u16 ctrl2_rw(u16 cap2)
-{
-	u16 m = 0;
-
-	if (cap & 1)
-		m |= 1;			/* Disable_Caching */
-	if (cap & (1u << 11))
-		m |= 1u << 3;		/* CXL_Reset_Mem_Clr_Enable */
-	if (cap3 & (1u << 3))
-		m |= 1u << 4;		/* Desired_Volatile_HDM_State */
-	if (cap2 & (1u << 6))
-		m |= 1u << 5;		/* Modified_Completion_Enable */
-	return m;
-}
-
-static int same_frozen(const struct vfio_cxl_dvsec_emu *a, const struct vfio_cxl_dvsec_emu *b)
-{
-	for (u32 off = CXL_DVSEC_RANGE_BASE_HIGH(0); off < CXL_DVSEC_RANGE_BASE_LOW(1) + 4; off += 2)
-		if ((off < CXL_DVSEC_RANGE_SIZE_HIGH(1) || off >= CXL_DVSEC_RANGE_BASE_HIGH(1)) &&
-		    reg(a, off) != reg(b, off))
-			return 0;
-	return reg(a, CXL_DVSEC_CTRL) == reg(b, CXL_DVSEC_CTRL);
-}
-
-/* At open and after a reset the Range Base registers hold no host address. */
-static void check_bases_clear(const struct vfio_cxl_dvsec_emu *e)
-{
-	for (u32 n = 0; n < 2; n++)
-		for (u32 off = CXL_DVSEC_RANGE_BASE_HIGH(n); off < CXL_DVSEC_RANGE_BASE_LOW(n) + 4; off += 2)
-			if (reg(e, off))
-				fail("Range Base not 0 at open or after reset", off, reg(e, off));
-}
-
-/* Status and Status2 as read: live device bits, gated by capabilities */
-static void check_status(struct vfio_cxl_dvsec_emu *e)
-{
-	u16 live2 = 0, d2 = hw_read16(NULL, CXL_DVSEC_STATUS2);
-	u16 d1 = hw_read16(NULL, CXL_DVSEC_STATUS);
-	u32 v;
-
-	if (cap & 1)
-		live2 |= 1;		/* Cache_Invalid */
-	if (cap3 & (1u << 3))
-		live2 |= 1u << 3;	/* Volatile_HDM_Preservation_Error */
-	if (cap & (1u << 15))
-		live2 |= 1u << 15;	/* PM_Init_Completion */
-	if (d2 == 0xffff)
-		d2 = 0;
-	if (vfio_cxl_dvsec_read(e, CXL_DVSEC_STATUS2, 2, &v))
-		fail("Status2 read refused", 0, 0);
-	if ((v & live2) != (d2 & live2))
-		fail("Status2 live bits differ from the device", v, d2);
-	if (v & ~(live2 | ((cap & (1u << 7)) ? 6u : 0u)))
-		fail("Status2 bits the capabilities do not allow", v, cap);
-	if (vfio_cxl_dvsec_read(e, CXL_DVSEC_STATUS, 2, &v))
-		fail("Status read refused", 0, 0);
-	if (v & ~((cap & (1u << 14)) ? 0x4000u : 0u))
-		fail("Status bits the capabilities do not allow", v, cap);
-	if ((cap & (1u << 14)) && d1 != 0xffff && (d1 & 0x4000) && !(v & 0x4000))
-		fail("the device's Viral_Status is hidden", v, d1);
-}
-
-static void check(const struct vfio_cxl_dvsec_emu *e, const struct vfio_cxl_dvsec_emu *open)
-{
-	static const u32 ro[] = { 0x04, 0x06, 0x08, CXL_DVSEC_CAP, CXL_DVSEC_CAP2,
-				  CXL_DVSEC_RANGE_SIZE_HIGH(0), CXL_DVSEC_RANGE_SIZE_HIGH(0) + 2,
-				  CXL_DVSEC_RANGE_SIZE_LOW(0), CXL_DVSEC_RANGE_SIZE_LOW(0) + 2,
-				  CXL_DVSEC_CAP3 };
-	u16 ctrl = reg(e, CXL_DVSEC_CTRL), cap2 = hw_read16(NULL, CXL_DVSEC_CAP2);
-
-	/* read-only registers read as the device has them */
-	for (unsigned int i = 0; i < ARRAY_SIZE(ro); i++) {
+	for (u32 off = 4; off + 2 <= e->len; off += 2) {
 		u32 v;
 
-		if (ro[i] + 2 > e->len)
-			continue;
-		if (vfio_cxl_dvsec_read((struct vfio_cxl_dvsec_emu *)e, ro[i], 2, &v) ||
-		    v != hw_read16(NULL, ro[i]))
-			fail("read-only register differs from the device", ro[i], v);
+		if (vfio_cxl_dvsec_read(e, off, 2, &v))
+			fail("an in-range read was refused", off, 0);
+		if (v != ref_dvsec_reg(&ref, dev, off))
+			fail("the view differs from the reference model at", off,
+			     v ^ ref_dvsec_reg(&ref, dev, off));
 	}
-	(void)open;
-	if (!(ctrl & CXL_DVSEC_CTRL_IO_ENABLE))
-		fail("IO_Enable reads 0", ctrl, 0);
-	if (ctrl & ~(ctrl_rw() | CXL_DVSEC_CTRL_IO_ENABLE))
-		fail("Control reserved bits", ctrl, 0);
-	if (reg(e, CXL_DVSEC_CTRL2) & ~ctrl2_rw(cap2))
-		fail("Control2 reserved or action bits", reg(e, CXL_DVSEC_CTRL2), 0);
-	if (reg(e, CXL_DVSEC_STATUS) & ~CXL_DVSEC_STATUS_VIRAL)
-		fail("Status reserved bits", reg(e, CXL_DVSEC_STATUS), 0);
-	if (reg(e, CXL_DVSEC_LOCK) & ~CXL_DVSEC_LOCK_CONFIG_LOCK)
-		fail("Lock reserved bits", reg(e, CXL_DVSEC_LOCK), 0);
-	for (unsigned int n = 0; n < 2; n++)
-		if (reg(e, CXL_DVSEC_RANGE_BASE_LOW(n)) || reg(e, CXL_DVSEC_RANGE_BASE_LOW(n) + 2) & 0x0fff)
-			fail("Range Base Low reserved bits", n, 0);
-	if (e->len >= CXL_DVSEC_CAP3 + 4 && reg(e, CXL_DVSEC_CAP3 + 2))
-		fail("reserved register", CXL_DVSEC_CAP3 + 2, 0);
-	check_status((struct vfio_cxl_dvsec_emu *)e);
+	check_forwarded();
+}
+
+/* @v of @width bytes at @off was read; does it show the host's Range Base? */
+static int shows_hpa(u32 off, u32 width, u32 v)
+{
+	for (u32 n = 0; n < 2; n++) {
+		u32 b = CXL_DVSEC_RANGE_BASE_HIGH(n);
+
+		if (off + width <= b || off >= b + 4)
+			continue;
+		if (v == hw_read16(NULL, off) >> (width == 1 ? 8 * (off & 1) : 0) ||
+		    (width == 4 && v == HPA_HI))
+			return 1;
+	}
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const u32 widths[] = { 1, 2, 4, 3 };
-	static struct vfio_cxl_dvsec_emu e, before, open;
+	static struct vfio_cxl_dvsec_emu e, before;
 	struct vfio_cxl_dvsec_hw hw = { .read16 = hw_read16, .write16 = hw_write16 };
+	int wrote_hpa = 0;
 	size_t i = 0;
 	u16 len;
 
@@ -199,74 +122,72 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev[6] = 0x20 | ((len << 4) & 0xf0);
 	dev[7] = len >> 4;
 	dev[CXL_DVSEC_CAP] |= CXL_DVSEC_CAP_MEM_CAPABLE;
-	dev[CXL_DVSEC_RANGE_BASE_HIGH(0)] = HPA_HI & 0xff;
-	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 1] = (HPA_HI >> 8) & 0xff;
-	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 2] = (HPA_HI >> 16) & 0xff;
-	dev[CXL_DVSEC_RANGE_BASE_HIGH(0) + 3] = (HPA_HI >> 24) & 0xff;
-	dev[CXL_DVSEC_RANGE_BASE_HIGH(1) + 3] = (HPA_HI >> 24) & 0xff;
-	dev[CXL_DVSEC_RANGE_BASE_LOW(0) + 3] = 0xf0;
-	if (len > CXL_DVSEC_CAP3)
+	for (u32 n = 0; n < 2; n++) {
+		/* firmware's ranges: distinctive sizes and the host's bases */
+		dev[CXL_DVSEC_RANGE_SIZE_HIGH(n)] = 0x5 + n;
+		dev[CXL_DVSEC_RANGE_SIZE_LOW(n)] = 0x03;
+		dev[CXL_DVSEC_RANGE_SIZE_LOW(n) + 3] = 0x70 + 0x10 * n;
+		for (u32 b = 0; b < 4; b++)
+			dev[CXL_DVSEC_RANGE_BASE_HIGH(n) + b] = HPA_HI >> (8 * b);
+		dev[CXL_DVSEC_RANGE_BASE_LOW(n) + 3] = 0xf0;
+		dev[CXL_DVSEC_RANGE_BASE_LOW(n)] = 0xff;	/* reserved junk */
+	}
+	if (len > CXL_DVSEC_CAP3) {
 		dev[CXL_DVSEC_CAP3] = data[1];
-	cap = dev[CXL_DVSEC_CAP] | dev[CXL_DVSEC_CAP + 1] << 8;
-	cap3 = len > CXL_DVSEC_CAP3 ? data[1] : 0;
-	cur = &e;
+		dev[CXL_DVSEC_CAP3 + 2] = 0xa5;			/* reserved junk */
+	}
 	if (vfio_cxl_dvsec_emu_init(&e, dev, len, &hw))
 		fail("init refused a valid DVSEC", len, 0);
-	open = e;
-	wrote_hpa = 0;
-	check_bases_clear(&e);
-	check(&e, &open);
+	ref_dvsec_init(&ref, dev, len);
+	hw_n = 0;
+	check_state(&e);
 
 	for (i = 16; i + 6 <= size; i += 6) {
 		u32 op = data[i], off = data[i + 1] % (len + 8);
 		u32 val = data[i + 2] | data[i + 3] << 8 | data[i + 4] << 16 | (u32)data[i + 5] << 24;
-		u32 width = widths[op >> 6], v;
-		int ret = 0, was_locked = vfio_cxl_dvsec_locked(&e);
+		u32 width = widths[op >> 6], v = 0, want = 0;
+		int ret = 0, ref_ret = 0;
 
-		if ((op & 7) >= 3 && (op & 7) <= 5 &&
-		    (val == HPA_HI || (val >> 16) == (HPA_HI >> 16) || (val & 0xffff) == (HPA_HI >> 16) ||
-		     (val >> 8 & 0xffff) == (HPA_HI >> 16) || (val >> 24) == (HPA_HI >> 24)))
-			wrote_hpa = 1;	/* a write: the guest's own value */
+		if ((op & 7) >= 3 && (op & 7) <= 5)
+			wrote_hpa |= shows_hpa(off, width, val & (width == 4 ? ~0u : (1u << (8 * width)) - 1));
 		before = e;
 		switch (op & 7) {
 		case 0: case 1: case 2:
 			ret = vfio_cxl_dvsec_read(&e, off, width, &v);
-			if (!ret && !wrote_hpa && width == 4 && v == HPA_HI)
-				fail("host physical address read", off, v);
+			ref_ret = ref_dvsec_access(&ref, dev, off, width, &want, false);
+			if (!ret && !ref_ret && v != want) {
+				if (!wrote_hpa && shows_hpa(off, width, v))
+					fail("host physical address read", off, v);
+				fail("a read differs from the reference model", off, v ^ want);
+			}
 			break;
 		case 3: case 4: case 5:
 			ret = vfio_cxl_dvsec_write(&e, off, width, val);
-			if (ret == VFIO_CXL_DVSEC_RESET_REQUESTED &&
-			    !(cap & CXL_DVSEC_CAP_RESET_CAPABLE))
-				fail("reset requested without CXL_Reset_Capable", cap, 0);
-			if (ret > 0)
-				ret = 0;
-			if (was_locked && !same_frozen(&before, &e))
-				fail("locked registers changed", off, val);
+			want = val;
+			ref_ret = ref_dvsec_access(&ref, dev, off, width, &want, true);
 			break;
 		case 6:
 			vfio_cxl_dvsec_reset(&e);
-			check_bases_clear(&e);
-			if (reg(&e, CXL_DVSEC_CTRL) != reg(&open, CXL_DVSEC_CTRL) ||
-			    reg(&e, CXL_DVSEC_CTRL2) != reg(&open, CXL_DVSEC_CTRL2) ||
-			    reg(&e, CXL_DVSEC_LOCK) != reg(&open, CXL_DVSEC_LOCK))
-				fail("reset did not restore Control, Control2 and Lock", 0, 0);
-			if (reg(&e, CXL_DVSEC_STATUS) != reg(&before, CXL_DVSEC_STATUS))
-				fail("reset changed the sticky Status", 0, 0);
+			ref_dvsec_reset(&ref);
 			break;
 		default:
 			vfio_cxl_dvsec_reset_result(&e, val & 1);
+			ref_dvsec_reset_result(&ref, val & 1);
 			if (val & 0x100) {
 				/* the device's status changes under the guest */
 				dev[CXL_DVSEC_STATUS2] = val >> 16;
 				dev[CXL_DVSEC_STATUS2 + 1] = val >> 24;
 				dev[CXL_DVSEC_STATUS + 1] = val & 0x4000 ? 0x40 : 0;
 			}
+			if (val & 0x200)	/* Control2 as the device has it */
+				dev[CXL_DVSEC_CTRL2] = val >> 10;
 			break;
 		}
-		if (ret && memcmp(&before, &e, sizeof(e)))
+		if (ret != ref_ret)
+			fail("return code differs from the reference model", off, (u32)ret);
+		if (ret < 0 && memcmp(&before, &e, sizeof(e)))
 			fail("a rejected access changed the view", op, off);
-		check(&e, &open);
+		check_state(&e);
 	}
 	return 0;
 }

@@ -3,20 +3,21 @@
  * libFuzzer harness for the virtual HDM decoder block (src/hdm_emu.c).
  *
  * The input picks a device (decoder count, capability bits, firmware lock,
- * CXL.cache, strict lock) and then a sequence of COMP_REGS and raw
- * component-block accesses of any offset, width and value. After every access
- * it checks the invariants the driver relies on:
+ * CXL.cache, strict lock, junk in reserved and read-only bits) and then a
+ * sequence of COMP_REGS and raw component-block accesses of any offset,
+ * width and value. Every access also runs on a reference model written
+ * separately from the spec tables (hdm_ref.h), and the harness checks:
  *
+ * - the return code and every value read, at every width, equal the
+ *   model's: commits that should succeed do, writes that should stick do,
+ *   refused ones change nothing, and a rejected access (-EINVAL) is rejected
+ *   by both;
+ * - after every access the whole register area equals the model's;
+ * - the host physical address never appears in a read of any width (the
+ *   device's registers hold it, so a read served from the device instead of
+ *   the view shows it), unless the input itself wrote that value;
  * - no access reaches the device as a write (the hardware write callback
- *   aborts);
- * - reserved bits and read-only-zero registers stay zero;
- * - a committed decoder always holds a valid programming (checked by rules
- *   written here, not by the code under test);
- * - a locked decoder never changes, except the one v2 firmware unlock;
- *   a committed one keeps its SIZE, IG and IW;
- * - the host physical address never appears in a read (unless the input
- *   itself wrote that value);
- * - a rejected access (-EINVAL) changes nothing.
+ *   aborts).
  *
  * An input starting with 0xff instead feeds its bytes to the capability
  * array parser as the device's register area.
@@ -29,12 +30,17 @@
 #include <string.h>
 
 #include "hdm_emu.h"
+#include "hdm_ref.h"
 
 #define HPA_HI		0x8badf00du	/* distinctive host address, high dword */
 #define HPA_LO		0x30000000u
+#define BLOCK		0x10000u	/* the component register block */
+#define CM		0x1000u		/* CXL.cache/mem area in the block */
 
 static u32 snap[CXL_CM_SIZE / 4];
-static int wrote_hpa_hi, fw_lock_left;
+static u32 dev[BLOCK / 4];		/* the device's registers */
+static int wrote_hpa_hi;
+static struct ref_hdm ref;
 
 static void fail(const char *what, u32 a, u32 b)
 {
@@ -42,9 +48,15 @@ static void fail(const char *what, u32 a, u32 b)
 	abort();
 }
 
+static u32 bytes_of(u32 word, u32 off, u32 width)
+{
+	word >>= 8 * (off % 4);
+	return width == 4 ? word : word & ((1u << (8 * width)) - 1);
+}
+
 static u32 hw_read(void *ctx, u32 off, u32 width)
 {
-	return 0x5a5a5a5au & (width == 4 ? ~0u : (1u << (8 * width)) - 1);
+	return bytes_of(dev[off / 4], off, width);
 }
 
 static void hw_write(void *ctx, u32 off, u32 val, u32 width)
@@ -57,114 +69,59 @@ static u32 rd_arr(void *ctx, u32 off)
 	return snap[off / 4];
 }
 
-static u32 dec_rsvd(const struct vfio_cxl_hdm_emu *e)
+/* A read of @width bytes at block offset @off returned @v; the model wants @want. */
+static void check_read(u32 off, u32 width, u32 v, u32 want)
 {
-	u32 r = BIT(15) | GENMASK(31, 28) | CXL_HDM_CTRL_UIG | CXL_HDM_CTRL_UIW;
-
-	if (!(e->geom.hdm_cap & CXL_HDM_CAP_UIO_CAPABLE))
-		r |= CXL_HDM_CTRL_UIO | CXL_HDM_CTRL_ISP;
-	if (!e->cache_capable)
-		r |= CXL_HDM_CTRL_BI;
-	return r;
+	if (v == want)
+		return;
+	if (!wrote_hpa_hi && off >= CM && v == hw_read(NULL, off, width) &&
+	    (dev[off / 4] == HPA_HI || dev[off / 4] == HPA_LO))
+		fail("host physical address leaked", off, v);
+	fail("a read differs from the reference model", off, v ^ want);
 }
 
-static u32 dreg(const struct vfio_cxl_hdm_emu *e, unsigned int n, u32 r)
+/* the whole COMP_REGS area, register by register, against the model */
+static void check_state(const struct vfio_cxl_hdm_emu *e)
 {
-	return e->regs[(e->geom.hdm_off + 0x10 + 0x20 * n + r) / 4];
-}
+	for (u32 off = 0; off < ref.cm_size; off += 4) {
+		u32 v = 0;
 
-static u64 daddr(const struct vfio_cxl_hdm_emu *e, unsigned int n, u32 lo)
-{
-	return (u64)dreg(e, n, lo + 4) << 32 | (dreg(e, n, lo) & 0xf0000000u);
-}
-
-/* CXL r3.1 8.2.4.20: what a committed decoder of a 1-way device must hold */
-static int valid_programming(const struct vfio_cxl_hdm_emu *e, unsigned int n)
-{
-	u32 ctrl = dreg(e, n, 0x10);
-	u64 end = 0, base, hpa_end;
-
-	if ((ctrl >> 4 & 0xf) != 0 || (ctrl & 0xf) > 6 || !daddr(e, n, 0x8))
-		return 0;
-	for (unsigned int i = 0; i <= n; i++) {
-		u64 skip = daddr(e, i, 0x14), size = daddr(e, i, 0x8);
-
-		if (i < n && !(dreg(e, i, 0x10) & (1u << 10)))
-			return 0;
-		if (skip > e->dpa_size || size > e->dpa_size || end + skip + size > e->dpa_size)
-			return 0;
-		end += skip + size;
-	}
-	/* HPA: no wrap, in order with the committed neighbours */
-	base = daddr(e, n, 0x0);
-	hpa_end = base + daddr(e, n, 0x8);
-	if (hpa_end < base)
-		return 0;
-	if (n > 0 && base < daddr(e, n - 1, 0x0) + daddr(e, n - 1, 0x8))
-		return 0;
-	if (n + 1 < e->geom.count && (dreg(e, n + 1, 0x10) & (1u << 10)) &&
-	    hpa_end > daddr(e, n + 1, 0x0))
-		return 0;
-	return 1;
-}
-
-static void check_frozen(const struct vfio_cxl_hdm_emu *b, const struct vfio_cxl_hdm_emu *e)
-{
-	for (unsigned int n = 0; n < e->geom.count; n++) {
-		u32 bc = dreg(b, n, 0x10), ec = dreg(e, n, 0x10);
-
-		if ((bc & (1u << 8)) && (bc & (1u << 10))) {
-			for (u32 r = 0; r < 0x10; r += 4)
-				if (dreg(b, n, r) != dreg(e, n, r))
-					fail("a locked decoder's BASE or SIZE changed", n, r);
-			if (ec != bc) {
-				if (n || !fw_lock_left || ec != (bc & ~(1u << 8)))
-					fail("a locked decoder's control changed", bc, ec);
-				fw_lock_left = 0;	/* the one v2 unlock */
-			}
-		} else if (bc & (1u << 10)) {
-			if (dreg(b, n, 0x8) != dreg(e, n, 0x8) || dreg(b, n, 0xc) != dreg(e, n, 0xc))
-				fail("a committed decoder's SIZE changed", n, 0);
-			if ((bc & 0xff) != (ec & 0xff))
-				fail("a committed decoder's IG/IW changed", bc, ec);
-		}
+		if (vfio_cxl_hdm_emu_read(e, off, 4, &v))
+			fail("an in-range read was refused", off, 0);
+		if (v != ref_reg(&ref, off))
+			fail("the view differs from the reference model at", off, v ^ ref_reg(&ref, off));
 	}
 }
 
-static void check(const struct vfio_cxl_hdm_emu *e)
+/* what the model says of a raw block access: -EINVAL or 0 and the value */
+static int ref_block_rw(u32 off, u32 width, u32 *v, int write)
 {
-	const u32 *h = e->regs + e->geom.hdm_off / 4;
-	u32 gmask = CXL_HDM_GLOBAL_CTRL_ENABLE;
-	unsigned int n;
-
-	if (e->geom.hdm_cap & CXL_HDM_CAP_POISON_ON_DECODE_ERR)
-		gmask |= CXL_HDM_GLOBAL_CTRL_POISON_ENABLE;
-	if (h[1] & ~gmask)
-		fail("global control reserved bits", h[1], gmask);
-	if (h[2] || h[3])
-		fail("HDM reserved registers", h[2], h[3]);
-	if (memcmp(e->regs, snap, e->geom.hdm_off))
-		fail("capability array changed", 0, 0);
-	for (n = 0; n < e->geom.count; n++) {
-		const u32 *d = h + (CXL_HDM_DECODER(n)) / 4;
-
-		if ((d[0] | d[2]) & ~CXL_HDM_DEC_LOW_ADDR)
-			fail("BASE/SIZE low reserved bits", d[0], d[2]);
-		if (d[4] & dec_rsvd(e))
-			fail("decoder control reserved bits", n, d[4]);
-		if (d[5] | d[6] | d[7])
-			fail("DPA skip / reserved not zero", n, d[5] | d[6] | d[7]);
-		if ((d[4] & CXL_HDM_CTRL_COMMITTED) && !valid_programming(e, n))
-			fail("committed decoder with an invalid programming", n, d[4]);
-		if ((d[4] & CXL_HDM_CTRL_COMMITTED) && (d[4] & CXL_HDM_CTRL_ERR_NOT_COMMITTED))
-			fail("committed and error", n, d[4]);
+	if ((width != 1 && width != 2 && width != 4) || off % width || off + width > BLOCK)
+		return -EINVAL;
+	if (off < CM || off >= CM + ref.cm_size) {
+		if (!write)
+			*v = hw_read(NULL, off, width);
+		return 0;
 	}
+	if (write) {
+		if (width != 4)
+			return -EINVAL;
+		ref_write(&ref, off - CM, *v);
+		return 0;
+	}
+	*v = bytes_of(ref_reg(&ref, (off - CM) & ~3u), off, width);
+	return 0;
 }
 
-static void check_read(u32 v)
+static int ref_regs_rw(u32 off, u32 width, u32 *v, int write)
 {
-	if (v == HPA_HI && !wrote_hpa_hi)
-		fail("host physical address leaked", v, 0);
+	if (width != 4 || off % 4 || off >= ref.cm_size)
+		return -EINVAL;
+	if (write)
+		ref_write(&ref, off, *v);
+	else
+		*v = ref_reg(&ref, off);
+	return 0;
 }
 
 struct input {
@@ -205,8 +162,11 @@ static int parse_mode(const uint8_t *data, size_t size)
 	    g.cm_size != g.hdm_off + 0x10 + 0x20 * g.count ||
 	    (snap[g.hdm_off / 4] & 0xf) > 12 || snap[0] >> 24 == 0)
 		fail("parse accepted an impossible geometry", g.hdm_off, g.cm_size);
-	if (!vfio_cxl_hdm_emu_init(&e, &g, snap, 256ULL << 20, false, false))
-		check(&e);
+	ref_init(&ref, snap, g.hdm_off, 256ULL << 20, false, false);
+	if (vfio_cxl_hdm_emu_init(&e, &g, snap, 256ULL << 20, false, false) != ref_init_err(&ref))
+		fail("init and the reference model disagree on the snapshot", g.hdm_off, 0);
+	if (!ref_init_err(&ref))
+		check_state(&e);
 	return 0;
 }
 
@@ -220,8 +180,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	struct vfio_cxl_hdm_geom g;
 	static struct vfio_cxl_hdm_emu e, before;
-	u32 cfg = take(&in, 2), hdm_off, enc, ctrl0;
+	u32 cfg = take(&in, 2), junk = take(&in, 1), hdm_off, enc, ctrl0, *d0;
 	u64 dpa = (u64)(1 + (cfg >> 12 & 3)) << 28;
+	bool cache = cfg & 0x4000, strict = cfg & 0x8000;
 
 	/* the device: decoder count, capabilities, lock, cache, strictness */
 	enc = cfg & 0xf;
@@ -236,32 +197,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (cfg & 0x200 ? CXL_HDM_CAP_UIO_CAPABLE : 0);
 	snap[hdm_off / 4 + 1] = 0xfffffffe | (cfg >> 10 & 1);	/* junk in reserved bits */
 	snap[hdm_off / 4 + 2] = 0xffffffff;
-	ctrl0 = CXL_HDM_CTRL_COMMIT | CXL_HDM_CTRL_COMMITTED | 0xffff0000 |
-		(cfg & 0x800 ? CXL_HDM_CTRL_LOCK : 0);
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 0] = HPA_LO | 0x0fffffff;
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 1] = HPA_HI;
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 2] = (u32)dpa | 0x0fffffff;
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 3] = dpa >> 32;
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 4] = ctrl0;
-	snap[(hdm_off + CXL_HDM_DECODER(0)) / 4 + 5] = 0xffffffff;
+	/* firmware's decoder 0, with junk in reserved and read-only bits */
+	ctrl0 = CXL_HDM_CTRL_COMMIT | CXL_HDM_CTRL_COMMITTED | (cfg & 0x800 ? CXL_HDM_CTRL_LOCK : 0) |
+		(junk & 0xf8) << 8 | (u32)(junk & 7) << 28 | (junk & 0x80 ? 0x0fff0000u : 0);
+	if (cfg & 0x40)
+		ctrl0 &= ~(CXL_HDM_CTRL_COMMIT | CXL_HDM_CTRL_COMMITTED);	/* none committed */
+	d0 = snap + (hdm_off + CXL_HDM_DECODER(0)) / 4;
+	d0[0] = HPA_LO | 0x0fffffff;
+	d0[1] = HPA_HI;
+	d0[2] = (u32)dpa | 0x0fffffff;
+	d0[3] = dpa >> 32;
+	d0[4] = ctrl0;
+	d0[5] = 0xffffffff;
 	if (vfio_cxl_hdm_parse(rd_arr, snap, CXL_CM_SIZE, &g))
 		return 0;
 	/* the stale programming of every other decoder holds the HPA too */
 	for (unsigned int n = 1; n < g.count; n++) {
-		snap[(hdm_off + CXL_HDM_DECODER(n)) / 4 + 0] = HPA_LO;
-		snap[(hdm_off + CXL_HDM_DECODER(n)) / 4 + 1] = HPA_HI;
+		u32 *d = snap + (hdm_off + CXL_HDM_DECODER(n)) / 4;
+
+		d[0] = HPA_LO;
+		d[1] = HPA_HI;
+		d[4] = cfg & 0x80 ? CXL_HDM_CTRL_TARGET_TYPE : 0;
 	}
-	if (vfio_cxl_hdm_emu_init(&e, &g, snap, dpa, cfg & 0x4000, cfg & 0x8000))
+	for (u32 i = 0; i < BLOCK / 4; i++)
+		dev[i] = 0xa5000000u | i;
+	memcpy(dev + CM / 4, snap, sizeof(snap));
+	if (vfio_cxl_hdm_emu_init(&e, &g, snap, dpa, cache, strict))
 		fail("init refused a valid snapshot", cfg, 0);
+	ref_init(&ref, snap, hdm_off, dpa, cache, strict);
+	if (ref_init_err(&ref))
+		fail("the reference model refuses the snapshot", cfg, 0);
+	if (ref.cm_size != g.cm_size)
+		fail("parse found another geometry than the spec's", g.cm_size, ref.cm_size);
 	wrote_hpa_hi = 0;
-	fw_lock_left = !!(cfg & 0x800) && !(cfg & 0x8000);
-	check(&e);
+	check_state(&e);
 
 	while (in.left) {
 		u32 op = take(&in, 1), off = take(&in, 2), val = take(&in, 4);
 		u32 width = widths[op >> 4 & 7 ? (op >> 4 & 7) % 6 : 4];
-		u32 v = 0;
-		int ret;
+		u32 v = 0, want = 0, blk;
+		int ret, ref_ret;
 
 		if ((op & 1) && val == HPA_HI)
 			wrote_hpa_hi = 1;	/* a write: the guest's own value */
@@ -270,8 +245,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:		/* COMP_REGS read */
 			off %= g.cm_size + 16;
 			ret = vfio_cxl_hdm_emu_read(&e, off, width, &v);
-			if (!ret)
-				check_read(v);
+			ref_ret = ref_regs_rw(off, width, &want, 0);
+			blk = CM + off;
 			break;
 		case 1:		/* COMP_REGS write, mostly into the decoders */
 			if (op & 4)
@@ -280,23 +255,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				off %= g.cm_size + 16;
 			ret = vfio_cxl_hdm_emu_write(&e, off, width, val);
+			want = val;
+			ref_ret = ref_regs_rw(off, width, &want, 1);
 			break;
 		case 2:		/* raw component block read through the BAR */
 			ret = vfio_cxl_comp_block_rw(&e, &hw, off, width, &v, false);
-			if (!ret)
-				check_read(v);
+			ref_ret = ref_block_rw(off, width, &want, 0);
+			blk = off;
 			break;
 		default:	/* raw component block write through the BAR */
 			if (op & 4)
 				off = CXL_CM_OFFSET + (off % (g.cm_size + 64));
 			v = val;
 			ret = vfio_cxl_comp_block_rw(&e, &hw, off, width, &v, true);
+			want = val;
+			ref_ret = ref_block_rw(off, width, &want, 1);
 			break;
 		}
+		if (ret != ref_ret)
+			fail("return code differs from the reference model", off, (u32)ret);
 		if (ret && memcmp(&before, &e, sizeof(e)))
 			fail("a rejected access changed the view", op, off);
-		check_frozen(&before, &e);
-		check(&e);
+		if (!ret && !(op & 1))
+			check_read(blk, (op & 3) == 0 ? 4 : width, v, want);
+		check_state(&e);
 	}
 	return 0;
 }

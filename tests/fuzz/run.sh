@@ -3,6 +3,7 @@
 # number of executions from the corpus kept in tests/fuzz/corpus/<name>/ (the
 # run works on a copy; the repository corpus is not changed). Prints
 # "ok|not ok fuzz: <name>: <executions> executions" lines.
+# Usage: tests/fuzz/run.sh [hdm|dvsec...]   (default: both)
 # Env: VFIO_CXL_FUZZ_RUNS (default 1000000).
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -11,6 +12,7 @@ O=$VCP_OUT/fuzz
 mkdir -p "$O"
 for f in "$VCP_ROOT"/tests/fuzz/*_fuzz.c; do
 	name=$(basename "$f" _fuzz.c)
+	[ $# = 0 ] || [[ " $* " == *" $name "* ]] || continue
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$VCP_ROOT/src" -o "$O/$name-fuzz" "$f" "$VCP_ROOT/src/${name}_emu.c" \
 		> "$O/$name.build.log" 2>&1; then
