@@ -46,6 +46,7 @@ run_lane() { # run_lane <name> <results file> <command...>
 	local name=$1 out=$2 t0 rc start
 	shift 2
 	t0=$(date +%s)
+	touch "$out"
 	start=$(wc -l < "$out")
 	"$@" 2>>"$VCP_OUT/run.stderr" >> "$out"
 	rc=$?
