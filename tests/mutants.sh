@@ -28,9 +28,12 @@ MUTANTS=(
 	"fuzz_narrow_read_shows_device@fuzz@src/hdm_emu.c@\tif (off + width <= win || off >= win_end) {@\tif ((!write && width < 4) || off + width <= win || off >= win_end) {"
 	"fuzz_dvsec_writes_ignored@fuzz@src/dvsec_emu.c@\tval &= m;\n\tswitch (off) {@\tval &= m;\n\tif (r)\n\t\treturn 0;\n\tswitch (off) {"
 	"fuzz_dvsec_reset_keeps_guest_state@fuzz@src/dvsec_emu.c@\t\temu->regs[regs[i] / 2] = emu->seed[regs[i] / 2];@\t\t;"
+	"dvsec_range_base_from_device@vm:basic@src/dvsec_emu.c@\t\temu->regs[CXL_DVSEC_RANGE_BASE_HIGH(n) / 2] = 0;\n\t\temu->regs[CXL_DVSEC_RANGE_BASE_HIGH(n) / 2 + 1] = 0;\n@"
+	"other_dvsec_writes_forwarded@vm:basic@src/config.c@\treturn iswrite ? n : vfio_cxl_core_rw(cdev, buf, n, at, p, false);@\treturn vfio_cxl_core_rw(cdev, buf, n, at, p, iswrite);"
 	"raw_bar_read_shows_device@vm:basic@src/comp_regs.c@\t\treturn comp_block_part;@\t\treturn vfio_cxl_core_rw;"
 	"reset_skips_decoder_restore@vm:basic@src/reset.c@\t\tret = restore_decoders(cdev);@\t\tret = 0;"
 	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff)@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1))"
+	"mse_write_blocks_memory@vm:stress@src/dvsec_emu.c@\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))@\tif (write_covers(pos, count, PCI_COMMAND))\n\t\treturn VFIO_CXL_CFG_STOPS_DECODE;\n\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))"
 	"block_does_not_zap@vm:stress@src/dpa.c@\t\tunmap_mapping_range(@\t\tif (0) unmap_mapping_range("
 )
 

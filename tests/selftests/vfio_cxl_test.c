@@ -1028,9 +1028,19 @@ TEST_F(cxl, dvsec_range_base_virtual)
 	unsigned int dv = find_dvsec(self->d.fd, 0);
 	uint32_t hwhi = hw_cfg(dv + DV_BASE_HI(0), 4), hwlo = hw_cfg(dv + DV_BASE_LO(0), 4);
 	uint32_t cap = vcfg(self, dv + DV_CAP, 2);
+	unsigned int n, w, o;
 
-	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4)) TH_LOG("starts at 0, never the host address");
-	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_LO(0), 4));
+	if (env_u64("VCP_FW_VALUES")) {
+		/* the test-bed's firmware put the host address in Range 1 */
+		EXPECT_NE(0, hwhi | hwlo) TH_LOG("firmware's Range 1 Base is in the device");
+		EXPECT_NE(0, hw_cfg(dv + DV_BASE_HI(1), 4)) TH_LOG("firmware's Range 2 Base");
+	}
+	/* the view starts at 0, never the host address, at any width */
+	for (n = 0; n < 2; n++)
+		for (w = 1; w <= 4; w *= 2)
+			for (o = 0; o < 8; o += w)
+				EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(n) + o, w))
+					TH_LOG("Range %u Base byte %u, %u-byte read", n + 1, o, w);
 	if (vcfg(self, dv + DV_LOCK, 2) & 1)
 		return;	/* locked by firmware: the writes below are ignored */
 	ASSERT_EQ(0, vcfg_wr(self, dv + DV_BASE_HI(0), 4, 0x12345678));
@@ -1048,6 +1058,35 @@ TEST_F(cxl, dvsec_range_base_virtual)
 	/* the view survives nothing but the device's reset and a new open */
 	ASSERT_EQ(0, device_reset(self));
 	EXPECT_EQ(0, vcfg(self, dv + DV_BASE_HI(0), 4));
+}
+
+/*
+ * Other CXL DVSECs read as the device has them and ignore writes. The GPF
+ * DVSEC for Devices is the one QEMU's device lets firmware write, so it is
+ * where a driver forwarding writes would show (the Register Locator, which
+ * takes the same path, is read-only in the device).
+ */
+TEST_F(cxl, gpf_dvsec_shows_firmware_values_read_only)
+{
+	unsigned int g = find_dvsec(self->d.fd, 5);
+	uint32_t dur, pwr;
+
+	if (!g)
+		SKIP(return, "no GPF DVSEC for Devices");
+	dur = hw_cfg(g + 0x0a, 2);
+	pwr = hw_cfg(g + 0x0c, 4);
+	if (env_u64("VCP_FW_VALUES")) {
+		EXPECT_EQ(0x0a0b, dur) TH_LOG("firmware's GPF Phase 2 Duration");
+		EXPECT_EQ(0x00c0ffee, pwr) TH_LOG("firmware's GPF Phase 2 Power");
+	}
+	EXPECT_EQ(dur, vcfg(self, g + 0x0a, 2)) TH_LOG("the guest reads the device's values");
+	EXPECT_EQ(pwr, vcfg(self, g + 0x0c, 4));
+	EXPECT_EQ(0, vcfg_wr(self, g + 0x0a, 2, 0x0505));
+	EXPECT_EQ(0, vcfg_wr(self, g + 0x0c, 4, 0x12345678));
+	EXPECT_EQ(0, vcfg_wr(self, g + 0x0d, 1, 0x77));
+	EXPECT_EQ(dur, hw_cfg(g + 0x0a, 2)) TH_LOG("the write did not reach the device");
+	EXPECT_EQ(pwr, hw_cfg(g + 0x0c, 4));
+	EXPECT_EQ(pwr, vcfg(self, g + 0x0c, 4));
 }
 
 TEST_F(cxl, dvsec_fresh_at_open)

@@ -7,7 +7,9 @@
  *   cxlfw commit <bdf> [lock] [iw=N] [shift=BYTES]
  *                               commit HDM decoder 0 to the first CFMWS window
  *                               (iw: interleave-ways encoding; shift: place it
- *                               that far into, or past, the window)
+ *                               that far into, or past, the window); also
+ *                               leaves distinctive values in the DVSEC Range
+ *                               Bases and the GPF DVSEC (fw_values())
  *   cxlfw uncommit <bdf>        clear decoder 0 (unless locked)
  *   cxlfw hijack <bdf>          commit and lock decoder 0 256 MiB higher in the
  *                               window, as another agent would (QEMU does not
@@ -184,6 +186,37 @@ static void open_cfg(void)
 		die(path);
 }
 
+/*
+ * What firmware leaves in the registers the device lets it write, with
+ * values a test can tell apart from 0 and from the guest's: DVSEC Range 1
+ * Base holds the host address of the memory (CXL r3.1 8.1.3.8, as a
+ * CXL 1.1-style host's firmware programs it), Range 2 Base a marker, and the GPF
+ * DVSEC for Devices (8.1.7) a Phase 2 duration and power. The guest must
+ * never see the Range Bases (its view starts at 0) and must see, but never
+ * change, the GPF values.
+ */
+#define FW_RANGE2_BASE		0x5a5a5a5ad0000000ULL
+#define FW_GPF_DURATION		0x0a0b
+#define FW_GPF_POWER		0x00c0ffee
+
+static void fw_values(unsigned int dvsec, uint64_t hpa)
+{
+	unsigned int gpf = find_dvsec(5);
+
+	cfg_write(dvsec + 0x20, hpa >> 32, 4);
+	cfg_write(dvsec + 0x24, (uint32_t)hpa & 0xf0000000, 4);
+	cfg_write(dvsec + 0x30, FW_RANGE2_BASE >> 32, 4);
+	cfg_write(dvsec + 0x34, (uint32_t)FW_RANGE2_BASE, 4);
+	if (gpf) {
+		cfg_write(gpf + 0x0a, FW_GPF_DURATION, 2);
+		cfg_write(gpf + 0x0c, FW_GPF_POWER, 4);
+	}
+	printf("cxlfw: DVSEC Range 1 Base=0x%08x_%08x Range 2 Base=0x%08x_%08x GPF phase 2 duration=0x%04x power=0x%08x\n",
+	       cfg_read(dvsec + 0x20, 4), cfg_read(dvsec + 0x24, 4),
+	       cfg_read(dvsec + 0x30, 4), cfg_read(dvsec + 0x34, 4),
+	       gpf ? cfg_read(gpf + 0x0a, 2) : 0, gpf ? cfg_read(gpf + 0x0c, 4) : 0);
+}
+
 static int do_commit(int lock, uint64_t shift, unsigned int iw)
 {
 	unsigned int dvsec = find_dvsec(0), count;
@@ -219,6 +252,7 @@ static int do_commit(int lock, uint64_t shift, unsigned int iw)
 	ctrl = hdm[DEC(0) / 4 + 4];
 	printf("cxlfw: decoder 0 hpa=0x%" PRIx64 " size=0x%" PRIx64 " ctrl=0x%08x %s\n",
 	       base, size, ctrl, (ctrl & (1u << 10)) ? "committed" : "NOT committed");
+	fw_values(dvsec, base);
 	return (ctrl & (1u << 10)) ? 0 : 1;
 }
 

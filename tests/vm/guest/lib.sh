@@ -117,3 +117,6 @@ vcp_kernel_log_clean() {
 }
 
 BDF=$(vcp_find_dev)
+# cxlfw commit leaves distinctive values in the device's DVSEC Range Bases
+# and GPF DVSEC; the selftests check the guest never sees or changes them
+export VCP_FW_VALUES=1
