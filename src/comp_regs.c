@@ -36,28 +36,70 @@
  * block in between. VMMs fall back to trapping the write.
  */
 
+static u32 comp_hw_read(void *ctx, u32 off, u32 width)
+{
+	void __iomem *io = ((struct vfio_cxl_device *)ctx)->hw.comp + off;
+
+	switch (width) {
+	case 1:
+		return readb(io);
+	case 2:
+		return readw(io);
+	default:
+		return readl(io);
+	}
+}
+
+/* a device that does not decode its registers reads all ones */
+static u32 comp_hw_ones(void *ctx, u32 off, u32 width)
+{
+	return width == 4 ? ~0u : (1u << (8 * width)) - 1;
+}
+
+/* only ever a 4-byte clear of RAS status bits, see vfio_cxl_comp_regs_rw() */
+static void comp_hw_write(void *ctx, u32 off, u32 val, u32 width)
+{
+	writel(val, ((struct vfio_cxl_device *)ctx)->hw.comp + off);
+}
+
+/*
+ * The device side of the component block, if it decodes its registers now.
+ * Caller holds memory_lock.
+ */
+static struct vfio_cxl_comp_hw comp_hw(struct vfio_cxl_device *cdev)
+{
+	struct vfio_pci_core_device *vdev = &cdev->core;
+
+	lockdep_assert_held(&vdev->memory_lock);
+	if (vfio_cxl_pm_runtime_engaged(vdev) || !vfio_cxl_memory_enabled(vdev))
+		return (struct vfio_cxl_comp_hw){ .read = comp_hw_ones, .ctx = cdev };
+	return (struct vfio_cxl_comp_hw){ .read = comp_hw_read, .write = comp_hw_write,
+					  .ctx = cdev };
+}
+
 static ssize_t comp_regs_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 			    size_t count, loff_t *ppos, bool iswrite)
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_core(vdev);
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	__le32 le;
+	struct vfio_cxl_comp_hw hw;
+	__le32 le = 0;
 	u32 val;
 	int ret;
 
 	if (count != sizeof(le))
 		return -EINVAL;
-	if (iswrite) {
-		if (copy_from_user(&le, buf, sizeof(le)))
-			return -EFAULT;
-		scoped_guard(mutex, &cdev->hdm_lock)
-			ret = vfio_cxl_hdm_emu_write(cdev->hdm, pos, count,
-						     le32_to_cpu(le));
-	} else {
-		scoped_guard(mutex, &cdev->hdm_lock)
-			ret = vfio_cxl_hdm_emu_read(cdev->hdm, pos, count, &val);
+	if (iswrite && copy_from_user(&le, buf, sizeof(le)))
+		return -EFAULT;
+	val = le32_to_cpu(le);
+	scoped_guard(rwsem_read, &vdev->memory_lock) {
+		hw = comp_hw(cdev);
+		guard(mutex)(&cdev->hdm_lock);
+		ret = vfio_cxl_comp_regs_rw(cdev->hdm, &hw, pos, count, &val, iswrite);
+	}
+	if (!ret && !iswrite) {
 		le = cpu_to_le32(val);
-		if (!ret && copy_to_user(buf, &le, sizeof(le)))
+		if (copy_to_user(buf, &le, sizeof(le)))
 			ret = -EFAULT;
 	}
 	if (ret)
@@ -288,30 +330,17 @@ int vfio_cxl_comp_bar_region_info(struct vfio_cxl_device *cdev,
 	return ret;
 }
 
-static u32 comp_hw_read(void *ctx, u32 off, u32 width)
-{
-	void __iomem *io = ((struct vfio_cxl_device *)ctx)->hw.comp + off;
-
-	switch (width) {
-	case 1:
-		return readb(io);
-	case 2:
-		return readw(io);
-	default:
-		return readl(io);
-	}
-}
-
 /* One naturally aligned access of 1, 2 or 4 bytes inside the block. */
 static int comp_block_access(void *ctx, u32 off, u32 width, u32 *val, bool iswrite)
 {
 	struct vfio_cxl_device *cdev = ctx;
 	struct vfio_pci_core_device *vdev = &cdev->core;
-	const struct vfio_cxl_comp_hw hw = { .read = comp_hw_read, .ctx = cdev };
+	struct vfio_cxl_comp_hw hw;
 
 	guard(rwsem_read)(&vdev->memory_lock);
 	if (!iswrite && (vfio_cxl_pm_runtime_engaged(vdev) || !vfio_cxl_memory_enabled(vdev)))
 		return -EIO;
+	hw = comp_hw(cdev);
 	guard(mutex)(&cdev->hdm_lock);
 	return vfio_cxl_comp_block_rw(cdev->hdm, &hw, off, width, val, iswrite);
 }

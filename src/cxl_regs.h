@@ -102,7 +102,13 @@
 #define CXL_CM_CAP_HDR_ARRAY_SIZE		GENMASK(31, 24)
 #define CXL_CM_CAP_PTR				GENMASK(31, 20)
 #define CXL_CM_CAP_ID_ARRAY			0x1
+#define CXL_CM_CAP_ID_RAS			0x2
 #define CXL_CM_CAP_ID_HDM			0x5
+
+/* CXL RAS Capability Structure (CXL r3.1 8.2.4.16) */
+#define CXL_RAS_UE_STATUS			0x00	/* RW1CS */
+#define CXL_RAS_CE_STATUS			0x0c	/* RW1CS */
+#define CXL_RAS_SIZE				0x58
 
 /* HDM Decoder Capability Structure (CXL r3.1 8.2.4.20) */
 #define CXL_HDM_CAP				0x00

@@ -25,10 +25,20 @@
  * - every other decoder reads as a reset decoder (all zero but the target
  *   type), since only decoder 0's memory is exposed.
  *
+ * The capabilities between the capability array and the HDM structure
+ * (RAS, Link, Security, ...) are the device's, live: vfio_cxl_comp_regs_rw()
+ * reads them from the device, so a guest's RAS handling sees the device's
+ * error status as it is, and forwards a write to the RAS capability's
+ * Uncorrectable and Correctable Error Status registers (RW1CS, 8.2.4.16.1
+ * and 8.2.4.16.4) as a write of the bits that are set and written 1, so the
+ * guest can clear what it handled. Every other write there is dropped: the
+ * masks, severities and controls stay the host's.
+ *
  * Register rules (8.2.4.20.1 - 8.2.4.20.12):
  *
- * - the capability array, other capabilities and the HDM Decoder Capability
- *   register are read-only; reserved registers read 0 and ignore writes;
+ * - the capability array and the HDM Decoder Capability register are
+ *   read-only, other capabilities as above; reserved registers read 0 and
+ *   ignore writes;
  * - Global Control: HDM Decoder Enable is RW, Poison On Decode Error Enable
  *   is RW only if the capability advertises it, the rest reads 0;
  * - BASE is frozen while the decoder is locked (Lock On Commit set and
@@ -131,7 +141,9 @@ int vfio_cxl_hdm_decoder_count(u32 hdm_cap)
  *
  * Walks the CXL Capability Array (CXL r3.1 8.2.4.1, 8.2.4.2) for the HDM
  * Decoder Capability (id 5) and checks that the whole structure lies inside
- * @limit and after the array.
+ * @limit and after the array. Also notes where the array ends and where the
+ * RAS Capability (id 2, 8.2.4.16) is, if it lies inside @limit, after the
+ * array and clear of the HDM structure.
  *
  * Return: 0; -ENODEV if the area has no capability array or no HDM Decoder
  * Capability; -EINVAL if the structures are malformed or out of bounds.
@@ -139,7 +151,7 @@ int vfio_cxl_hdm_decoder_count(u32 hdm_cap)
 int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 		       struct vfio_cxl_hdm_geom *geom)
 {
-	u32 hdr, entries, i, ptr = 0, cap, end;
+	u32 hdr, entries, i, ptr = 0, ras = 0, cap, end;
 	int count;
 
 	if (limit > CXL_CM_SIZE || limit < 8)
@@ -153,10 +165,10 @@ int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 	for (i = 1; i <= entries; i++) {
 		u32 e = read(ctx, i * 4);
 
-		if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_HDM) {
+		if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_HDM && !ptr)
 			ptr = FIELD_GET(CXL_CM_CAP_PTR, e);
-			break;
-		}
+		else if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_RAS && !ras)
+			ras = FIELD_GET(CXL_CM_CAP_PTR, e);
 	}
 	if (!ptr)
 		return -ENODEV;
@@ -174,6 +186,12 @@ int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 	geom->hdm_off = ptr;
 	geom->hdm_cap = cap;
 	geom->count = count;
+	geom->array_end = (entries + 1) * 4;
+	geom->ras_off = 0;
+	/* a RAS structure that is misplaced is not served live */
+	if (ras && ras % 4 == 0 && ras >= geom->array_end &&
+	    ras + CXL_RAS_SIZE <= limit && (ras + CXL_RAS_SIZE <= ptr || ras >= end))
+		geom->ras_off = ras;
 	return 0;
 }
 
@@ -477,6 +495,66 @@ int vfio_cxl_hdm_emu_write(struct vfio_cxl_hdm_emu *emu, u64 off, u32 len,
 	return 0;
 }
 
+/* Is @off (from the Capability Array Header) a RAS RW1CS status register? */
+static bool ras_status(const struct vfio_cxl_hdm_emu *emu, u32 off)
+{
+	u32 ras = emu->geom.ras_off;
+
+	return ras && (off == ras + CXL_RAS_UE_STATUS || off == ras + CXL_RAS_CE_STATUS);
+}
+
+/* Clear the status bits the guest wrote 1 to and the device has set. */
+static void ras_clear(const struct vfio_cxl_comp_hw *hw, u32 off, u32 val)
+{
+	u32 set;
+
+	if (!hw->write)
+		return;
+	set = hw->read(hw->ctx, CXL_CM_OFFSET + off, 4) & val;
+	if (set)
+		hw->write(hw->ctx, CXL_CM_OFFSET + off, set, 4);
+}
+
+/**
+ * vfio_cxl_comp_regs_rw() - one access of the COMP_REGS region
+ * @emu: the virtual view
+ * @hw: the device, for the live capabilities
+ * @off: byte offset from the CXL Capability Array Header
+ * @len: access size in bytes; must be 4
+ * @val: value read or to write, CPU byte order
+ * @write: true for a write
+ *
+ * The capabilities between the capability array and the HDM structure are
+ * read from the device; a write to a RAS status register clears the bits
+ * written 1 on the device; everything else is vfio_cxl_hdm_emu_read() or
+ * vfio_cxl_hdm_emu_write() (see the DOC section above).
+ *
+ * Context: the caller serializes, and makes sure the device decodes its
+ * registers (or passes an @hw that reads all ones and does not write).
+ * Return: 0, or -EINVAL, with nothing changed, for an access that is not
+ * 4 bytes at a 4-byte aligned offset inside the area.
+ */
+int vfio_cxl_comp_regs_rw(struct vfio_cxl_hdm_emu *emu,
+			  const struct vfio_cxl_comp_hw *hw, u64 off, u32 len,
+			  u32 *val, bool write)
+{
+	int ret = emu_check(emu, off, len);
+	bool live = off >= emu->geom.array_end && off < emu->geom.hdm_off;
+
+	if (ret)
+		return ret;
+	if (write) {
+		if (ras_status(emu, off))
+			ras_clear(hw, off, *val);
+		return vfio_cxl_hdm_emu_write(emu, off, len, *val);
+	}
+	if (live) {
+		*val = hw->read(hw->ctx, CXL_CM_OFFSET + off, 4);
+		return 0;
+	}
+	return vfio_cxl_hdm_emu_read(emu, off, len, val);
+}
+
 /**
  * vfio_cxl_comp_block_rw() - a raw access to the 64 KiB component register
  * block through the component BAR
@@ -488,9 +566,12 @@ int vfio_cxl_hdm_emu_write(struct vfio_cxl_hdm_emu *emu, u64 off, u32 len,
  * @write: true for a write
  *
  * Inside the COMP_REGS window (block offset 0x1000 up to the end of the HDM
- * Decoder Capability) the access is served by the virtual view; a write
- * there must be a 4-byte write. Outside it, reads come from the device and
- * writes are dropped: no access reaches the device's registers as a write.
+ * Decoder Capability) the access is served as by vfio_cxl_comp_regs_rw(); a
+ * write there must be a 4-byte write. Outside it, reads come from the device
+ * and writes are dropped, but for the RAS status registers of a RAS
+ * capability placed after the HDM structure, cleared as inside.
+ *
+ * Context: as vfio_cxl_comp_regs_rw().
  *
  * Return: 0, or -EINVAL (nothing changed) for a bad width, alignment or
  * offset, or a narrow write inside the window.
@@ -509,11 +590,13 @@ int vfio_cxl_comp_block_rw(struct vfio_cxl_hdm_emu *emu,
 	if (off + width <= win || off >= win_end) {
 		if (!write)
 			*val = hw->read(hw->ctx, off, width);
+		else if (width == 4 && off >= win && ras_status(emu, off - win))
+			ras_clear(hw, off - win, *val);
 		return 0;
 	}
 	if (write)
-		return vfio_cxl_hdm_emu_write(emu, off - win, width, *val);
-	ret = vfio_cxl_hdm_emu_read(emu, (off - win) & ~3u, 4, &dw);
+		return vfio_cxl_comp_regs_rw(emu, hw, off - win, width, val, true);
+	ret = vfio_cxl_comp_regs_rw(emu, hw, (off - win) & ~3u, 4, &dw, false);
 	if (ret)
 		return ret;
 	dw >>= 8 * (off % 4);

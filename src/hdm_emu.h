@@ -28,12 +28,18 @@ typedef u32 (*vfio_cxl_read32_t)(void *ctx, u32 off);
  *	CXL Capability Array Header
  * @hdm_cap: HDM Decoder Capability register value
  * @count: number of HDM decoders, decoded from @hdm_cap
+ * @array_end: byte offset of the end of the CXL Capability Array; the
+ *	other capabilities from there up to @hdm_off are served live
+ * @ras_off: byte offset of the CXL RAS Capability structure (CXL r3.1
+ *	8.2.4.16), 0 if the device has none or it is malformed
  */
 struct vfio_cxl_hdm_geom {
 	u32 cm_size;
 	u32 hdm_off;
 	u32 hdm_cap;
 	u32 count;
+	u32 array_end;
+	u32 ras_off;
 };
 
 /**
@@ -73,11 +79,12 @@ typedef u32 (*vfio_cxl_hw_read_t)(void *ctx, u32 off, u32 width);
 /**
  * struct vfio_cxl_comp_hw - the device side of the component block for raw
  * BAR accesses
- * @read: reads the device's registers (used outside the COMP_REGS window)
- * @write: writes the device's registers. The routing in
- *	vfio_cxl_comp_block_rw() never calls it: guest and VMM writes to the
- *	component block only ever reach the virtual view. It is part of the
- *	interface so that tests and fuzzers can assert exactly that.
+ * @read: reads the device's registers (outside the COMP_REGS window, and
+ *	the live capabilities inside it)
+ * @write: writes the device's registers; called only to clear the RAS
+ *	capability's RW1CS status bits the guest writes 1 to, with a 4-byte
+ *	write of those bits. NULL drops those writes too (a device that is
+ *	not decoding).
  * @ctx: passed to @read and @write
  */
 struct vfio_cxl_comp_hw {
@@ -107,6 +114,9 @@ int vfio_cxl_hdm_emu_read(const struct vfio_cxl_hdm_emu *emu, u64 off,
 			  u32 len, u32 *val);
 int vfio_cxl_hdm_emu_write(struct vfio_cxl_hdm_emu *emu, u64 off, u32 len,
 			   u32 val);
+int vfio_cxl_comp_regs_rw(struct vfio_cxl_hdm_emu *emu,
+			  const struct vfio_cxl_comp_hw *hw, u64 off, u32 len,
+			  u32 *val, bool write);
 bool vfio_cxl_hdm_decoder_valid(const struct vfio_cxl_hdm_emu *emu,
 				unsigned int n);
 int vfio_cxl_comp_block_rw(struct vfio_cxl_hdm_emu *emu,

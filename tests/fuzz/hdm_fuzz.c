@@ -16,8 +16,8 @@
  * - the host physical address never appears in a read of any width (the
  *   device's registers hold it, so a read served from the device instead of
  *   the view shows it), unless the input itself wrote that value;
- * - no access reaches the device as a write (the hardware write callback
- *   aborts).
+ * - the device sees exactly the writes the model forwards (a clear of RAS
+ *   status bits) and no other; meanwhile the device logs new errors.
  *
  * An input starting with 0xff instead feeds its bytes to the capability
  * array parser as the device's register area.
@@ -59,9 +59,31 @@ static u32 hw_read(void *ctx, u32 off, u32 width)
 	return bytes_of(dev[off / 4], off, width);
 }
 
+static unsigned int hw_n;
+static u32 hw_off[4], hw_val[4];
+
 static void hw_write(void *ctx, u32 off, u32 val, u32 width)
 {
-	fail("a write reached the device", off, val);
+	if (width != 4 || off % 4)
+		fail("a narrow or unaligned write reached the device", off, width);
+	if (hw_n < 4) {
+		hw_off[hw_n] = off;
+		hw_val[hw_n] = val;
+	}
+	hw_n++;
+	dev[off / 4] &= ~val;	/* all the device lets through is RW1CS */
+}
+
+/* the device saw exactly the writes the model forwards */
+static void check_forwarded(void)
+{
+	if (hw_n != ref.fwd_n)
+		fail("writes reached the device, the model forwards", hw_n, ref.fwd_n);
+	for (unsigned int i = 0; i < hw_n && i < 4; i++)
+		if (hw_off[i] != ref.fwd_off[i] || hw_val[i] != ref.fwd_val[i])
+			fail("a forwarded write differs from the model's", hw_off[i], hw_val[i]);
+	hw_n = 0;
+	ref.fwd_n = 0;
 }
 
 static u32 rd_arr(void *ctx, u32 off)
@@ -80,13 +102,16 @@ static void check_read(u32 off, u32 width, u32 v, u32 want)
 	fail("a read differs from the reference model", off, v ^ want);
 }
 
+static const struct vfio_cxl_comp_hw hw = { .read = hw_read, .write = hw_write };
+
 /* the whole COMP_REGS area, register by register, against the model */
-static void check_state(const struct vfio_cxl_hdm_emu *e)
+static void check_state(struct vfio_cxl_hdm_emu *e)
 {
+	check_forwarded();
 	for (u32 off = 0; off < ref.cm_size; off += 4) {
 		u32 v = 0;
 
-		if (vfio_cxl_hdm_emu_read(e, off, 4, &v))
+		if (vfio_cxl_comp_regs_rw(e, &hw, off, 4, &v, false))
 			fail("an in-range read was refused", off, 0);
 		if (v != ref_reg(&ref, off))
 			fail("the view differs from the reference model at", off, v ^ ref_reg(&ref, off));
@@ -101,6 +126,8 @@ static int ref_block_rw(u32 off, u32 width, u32 *v, int write)
 	if (off < CM || off >= CM + ref.cm_size) {
 		if (!write)
 			*v = hw_read(NULL, off, width);
+		else if (width == 4 && off >= CM && off < CM + REF_CM_MAX)
+			ref_ras_write(&ref, off - CM, *v);
 		return 0;
 	}
 	if (write) {
@@ -162,7 +189,11 @@ static int parse_mode(const uint8_t *data, size_t size)
 	    g.cm_size != g.hdm_off + 0x10 + 0x20 * g.count ||
 	    (snap[g.hdm_off / 4] & 0xf) > 12 || snap[0] >> 24 == 0)
 		fail("parse accepted an impossible geometry", g.hdm_off, g.cm_size);
-	ref_init(&ref, snap, g.hdm_off, 256ULL << 20, false, false);
+	memcpy(dev + CM / 4, snap, sizeof(snap));
+	ref_init(&ref, snap, limit, g.hdm_off, 256ULL << 20, false, false);
+	ref.live = dev + CM / 4;
+	if (ref.ras != g.ras_off || ref.array_end != g.array_end)
+		fail("parse placed RAS or the array end elsewhere than the model", g.ras_off, ref.ras);
 	if (vfio_cxl_hdm_emu_init(&e, &g, snap, 256ULL << 20, false, false) != ref_init_err(&ref))
 		fail("init and the reference model disagree on the snapshot", g.hdm_off, 0);
 	if (!ref_init_err(&ref))
@@ -176,11 +207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return parse_mode(data, size);
 
 	static const u32 widths[] = { 0, 1, 2, 3, 4, 8 };
-	struct vfio_cxl_comp_hw hw = { .read = hw_read, .write = hw_write };
 	struct input in = { data, size };
 	struct vfio_cxl_hdm_geom g;
 	static struct vfio_cxl_hdm_emu e, before;
-	u32 cfg = take(&in, 2), junk = take(&in, 1), hdm_off, enc, ctrl0, *d0;
+	u32 cfg = take(&in, 2), junk = take(&in, 1), lay = take(&in, 1), hdm_off, enc, ctrl0, *d0;
 	u64 dpa = (u64)(1 + (cfg >> 12 & 3)) << 28;
 	bool cache = cfg & 0x4000, strict = cfg & 0x8000;
 
@@ -188,11 +218,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enc = cfg & 0xf;
 	if (enc > 12)
 		enc = 12;
-	hdm_off = 0x10 + 4 * (cfg >> 4 & 0x3);
 	memset(snap, 0, sizeof(snap));
-	snap[0] = 0x01110001 | (u32)(hdm_off > 0x10) << 24;
-	snap[1] = (hdm_off << 20) | 0x10005;
-	snap[2] = (0x100u << 20) | 0x20002;
+	if (lay & 1) {
+		/* RAS (and room for others) before HDM, as on QEMU's device */
+		hdm_off = 0x70 + 4 * (cfg >> 4 & 0x3);
+		snap[0] = 0x02110001;
+		snap[1] = (0x10u << 20) | 0x20002;
+		snap[2] = (hdm_off << 20) | 0x10005;
+	} else {
+		/* RAS at 0x100: after HDM if the decoders end before it */
+		hdm_off = 0x10 + 4 * (cfg >> 4 & 0x3);
+		snap[0] = 0x01110001 | (u32)(hdm_off > 0x10) << 24;
+		snap[1] = (hdm_off << 20) | 0x10005;
+		snap[2] = (0x100u << 20) | 0x20002;
+	}
 	snap[hdm_off / 4] = enc | 0x10 | (cfg & 0x100 ? CXL_HDM_CAP_POISON_ON_DECODE_ERR : 0) |
 			    (cfg & 0x200 ? CXL_HDM_CAP_UIO_CAPABLE : 0);
 	snap[hdm_off / 4 + 1] = 0xfffffffe | (cfg >> 10 & 1);	/* junk in reserved bits */
@@ -224,7 +263,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(dev + CM / 4, snap, sizeof(snap));
 	if (vfio_cxl_hdm_emu_init(&e, &g, snap, dpa, cache, strict))
 		fail("init refused a valid snapshot", cfg, 0);
-	ref_init(&ref, snap, hdm_off, dpa, cache, strict);
+	ref_init(&ref, snap, CXL_CM_SIZE, hdm_off, dpa, cache, strict);
+	ref.live = dev + CM / 4;
+	if (ref.ras) {
+		/* the device's RAS: errors logged, masks, a header log */
+		u32 *r = dev + (CM + ref.ras) / 4;
+
+		r[0] = 0x5 | (lay & 0xf0) << 4;
+		r[1] = 0x1cfff;
+		r[3] = lay >> 1 & 0x7f;
+		r[5] = 0x200;
+		r[6] = 0xc0de0000u | lay;
+	}
+	if (ref.ras != g.ras_off || ref.array_end != g.array_end)
+		fail("parse placed RAS or the array end elsewhere than the model", g.ras_off, ref.ras);
 	if (ref_init_err(&ref))
 		fail("the reference model refuses the snapshot", cfg, 0);
 	if (ref.cm_size != g.cm_size)
@@ -240,11 +292,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((op & 1) && val == HPA_HI)
 			wrote_hpa_hi = 1;	/* a write: the guest's own value */
+		if (!(op & 1) && (op & 8) && ref.ras)
+			dev[(CM + ref.ras) / 4 + (op & 0x80 ? 3 : 0)] |= 1u << (val & 15);	/* new error */
 		before = e;
 		switch (op & 3) {
 		case 0:		/* COMP_REGS read */
 			off %= g.cm_size + 16;
-			ret = vfio_cxl_hdm_emu_read(&e, off, width, &v);
+			ret = vfio_cxl_comp_regs_rw(&e, &hw, off, width, &v, false);
 			ref_ret = ref_regs_rw(off, width, &want, 0);
 			blk = CM + off;
 			break;
@@ -254,9 +308,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      (off % (g.count * CXL_HDM_DECODER_STRIDE) & ~3u);
 			else
 				off %= g.cm_size + 16;
-			ret = vfio_cxl_hdm_emu_write(&e, off, width, val);
 			want = val;
 			ref_ret = ref_regs_rw(off, width, &want, 1);
+			v = val;
+			ret = vfio_cxl_comp_regs_rw(&e, &hw, off, width, &v, true);
 			break;
 		case 2:		/* raw component block read through the BAR */
 			ret = vfio_cxl_comp_block_rw(&e, &hw, off, width, &v, false);
@@ -266,10 +321,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:	/* raw component block write through the BAR */
 			if (op & 4)
 				off = CXL_CM_OFFSET + (off % (g.cm_size + 64));
-			v = val;
-			ret = vfio_cxl_comp_block_rw(&e, &hw, off, width, &v, true);
 			want = val;
 			ref_ret = ref_block_rw(off, width, &want, 1);
+			v = val;
+			ret = vfio_cxl_comp_block_rw(&e, &hw, off, width, &v, true);
 			break;
 		}
 		if (ret != ref_ret)

@@ -3,7 +3,7 @@
  * A reference model of the virtual HDM decoder block, the fuzzer's oracle.
  *
  * Written from the tables of CXL r3.1 8.2.4.20 (HDM Decoder Capability
- * Structure) and from the policy in README ("COMP_REGS: register rules"),
+ * Structure, 8.2.4.16 RAS Capability) and from the policy in README ("COMP_REGS: register rules"),
  * not from src/hdm_emu.c: it keeps each decoder as named fields rather than
  * register words, uses the spec's bit numbers directly rather than the
  * driver's macros, and encodes a register only when it is read. The fuzzer
@@ -16,7 +16,9 @@
  * up to 16 KiB commit; decoders commit in order and uncommit in reverse; a
  * committed decoder's BASE may move, one 32-bit half at a time, only to where
  * it could commit; SIZE, IG and IW are frozen while committed; DPA skip is
- * read-only 0; UIG/UIW are reserved; BI needs CXL.cache; UIO and ISP need
+ * read-only 0; UIG/UIW are reserved; the capabilities between the array
+ * and the HDM structure are the device's, live, and only the RAS status
+ * registers forward a write (a clear of the set bits written 1); BI needs CXL.cache; UIO and ISP need
  * UIO_Capable; Target Range Type is read-only; the firmware lock of decoder
  * 0 can be cleared once (v2 compatibility) unless the lock is strict.
  *
@@ -41,8 +43,13 @@ struct ref_dec {
 };
 
 struct ref_hdm {
-	uint32_t below[REF_CM_MAX / 4];	/* array and other capabilities */
+	uint32_t below[REF_CM_MAX / 4];	/* the capability array */
+	const uint32_t *live;		/* the device's CXL.cache/mem area */
 	uint32_t hdm_off, cm_size, cap, count;
+	uint32_t array_end, ras;	/* ras: 0 if none (or misplaced) */
+	/* the writes to the device the accesses so far should have made */
+	unsigned int fwd_n;
+	uint32_t fwd_off[4], fwd_val[4];
 	uint64_t dpa_size;
 	bool cache, strict, poison_cap, uio_cap;
 	bool g_enable, g_poison;
@@ -60,10 +67,12 @@ static unsigned int ref_count(uint32_t cap)
 
 /*
  * The view of a device as firmware left it: @snap holds the CXL.cache/mem
- * area from the Capability Array Header on, decoder 0 possibly committed.
+ * area from the Capability Array Header on (@limit bytes of it valid),
+ * decoder 0 possibly committed. The caller sets @m->live to the device's
+ * area as it is now.
  */
-static void ref_init(struct ref_hdm *m, const uint32_t *snap, uint32_t hdm_off,
-		     uint64_t dpa_size, bool cache, bool strict)
+static void ref_init(struct ref_hdm *m, const uint32_t *snap, uint32_t limit,
+		     uint32_t hdm_off, uint64_t dpa_size, bool cache, bool strict)
 {
 	const uint32_t *h = snap + hdm_off / 4;
 	uint32_t c0 = h[(0x10 + 0x10) / 4];
@@ -74,6 +83,18 @@ static void ref_init(struct ref_hdm *m, const uint32_t *snap, uint32_t hdm_off,
 	m->count = ref_count(m->cap);
 	m->cm_size = hdm_off + 0x10 + 0x20 * m->count;
 	memcpy(m->below, snap, hdm_off);
+	m->array_end = 4 + 4 * (snap[0] >> 24);
+	/* the first RAS entry (id 2), if it sits after the array, clear of HDM */
+	for (unsigned int i = 1; i <= snap[0] >> 24; i++) {
+		uint32_t p = snap[i] >> 20;
+
+		if ((snap[i] & 0xffff) != 2)
+			continue;
+		if (p % 4 == 0 && p >= m->array_end && p + 0x58 <= limit &&
+		    (p + 0x58 <= hdm_off || p >= m->cm_size))
+			m->ras = p;
+		break;
+	}
 	m->dpa_size = dpa_size;
 	m->cache = cache;
 	m->strict = strict;
@@ -116,8 +137,10 @@ static uint32_t ref_reg(const struct ref_hdm *m, uint32_t off)
 	uint32_t rel, n, r;
 	const struct ref_dec *d;
 
-	if (off < m->hdm_off)
+	if (off < m->array_end)
 		return m->below[off / 4];
+	if (off < m->hdm_off)
+		return m->live[off / 4];	/* RAS, Link, ...: the device's */
 	rel = off - m->hdm_off;
 	if (rel == 0)
 		return m->cap;
@@ -207,6 +230,28 @@ static void ref_ctrl_write(struct ref_hdm *m, unsigned int n, uint32_t v)
 	d->err = commit && !d->committed;
 }
 
+/*
+ * A 4-byte write to a RAS RW1CS status register (8.2.4.16.1, .4) clears on
+ * the device the bits written 1 that are set; the model records that write.
+ * Return: whether @off is such a register.
+ */
+static bool ref_ras_write(struct ref_hdm *m, uint32_t off, uint32_t v)
+{
+	uint32_t set;
+
+	if (!m->ras || (off != m->ras && off != m->ras + 0xc))
+		return false;
+	set = m->live[off / 4] & v;
+	if (set) {
+		if (m->fwd_n < 4) {
+			m->fwd_off[m->fwd_n] = 0x1000 + off;
+			m->fwd_val[m->fwd_n] = set;
+		}
+		m->fwd_n++;
+	}
+	return true;
+}
+
 /* a 4-byte write, offset from the Capability Array Header */
 static void ref_write(struct ref_hdm *m, uint32_t off, uint32_t v)
 {
@@ -214,6 +259,8 @@ static void ref_write(struct ref_hdm *m, uint32_t off, uint32_t v)
 	struct ref_dec *d;
 	uint64_t base;
 
+	if (ref_ras_write(m, off, v))
+		return;
 	if (off < m->hdm_off)
 		return;
 	rel = off - m->hdm_off;

@@ -380,6 +380,61 @@ TEST_F(cxl, comp_regs_decoder0_committed_base0)
 	}
 }
 
+/* the device's RAS Uncorrectable Error Mask, set to @set first if non-zero */
+static uint32_t host_rasmask(uint32_t set)
+{
+	char cmd[128], out[32] = "";
+	uint32_t v = ~0u;
+	FILE *f;
+
+	if (set)
+		snprintf(cmd, sizeof(cmd), "cxlfw rasmask %s %#x", env_bdf(), set);
+	else
+		snprintf(cmd, sizeof(cmd), "cxlfw rasmask %s", env_bdf());
+	f = popen(cmd, "r");
+	if (!f)
+		return v;
+	if (fgets(out, sizeof(out), f))
+		v = strtoul(out, NULL, 0);
+	pclose(f);
+	return v;
+}
+
+/*
+ * The RAS capability is the device's, live (CXL r3.1 8.2.4.16): a value
+ * the device takes after open shows through COMP_REGS (a probe-time copy
+ * would not), and a guest write to the mask never reaches the device.
+ */
+TEST_F(cxl, comp_regs_ras_is_live)
+{
+	uint32_t hdr, e, ras = 0, v, orig, i;
+
+	ASSERT_EQ(0, vcp_comp_read(&self->d, 0, &hdr));
+	for (i = 1; i <= hdr >> 24; i++) {
+		ASSERT_EQ(0, vcp_comp_read(&self->d, 4 * i, &e));
+		if ((e & 0xffff) == 2)
+			ras = e >> 20;
+	}
+	if (!ras || ras > self->hdm_off)
+		SKIP(return, "no RAS capability before the HDM decoders");
+	orig = host_rasmask(0);
+	ASSERT_NE(~0u, orig) TH_LOG("cxlfw rasmask");
+	ASSERT_EQ(0, vcp_comp_read(&self->d, ras + 4, &v));
+	EXPECT_EQ(orig, v);
+	ASSERT_EQ(0x00010203u & 0x1cfff, host_rasmask(0x00010203u & 0x1cfff));
+	ASSERT_EQ(0, vcp_comp_read(&self->d, ras + 4, &v));
+	EXPECT_EQ(0x00010203u & 0x1cfff, v) TH_LOG("the mask as the device has it now");
+	/* the guest's write is dropped */
+	EXPECT_EQ(0, vcp_comp_write(&self->d, ras + 4, 0x1cfff));
+	EXPECT_EQ(0x00010203u & 0x1cfff, host_rasmask(0));
+	ASSERT_EQ(0, vcp_comp_read(&self->d, ras + 4, &v));
+	EXPECT_EQ(0x00010203u & 0x1cfff, v);
+	/* status reads live too: QEMU's device logs none here */
+	ASSERT_EQ(0, vcp_comp_read(&self->d, ras, &v));
+	EXPECT_EQ(0, v);
+	host_rasmask(orig);
+}
+
 TEST_F(cxl, comp_regs_access_rules)
 {
 	uint64_t off = vcp_region_offset(self->d.cxl->comp_regs_region_index);

@@ -531,6 +531,147 @@ TEST_F(hdm, component_block_routing)
 	EXPECT_EQ(0, hw_writes);
 }
 
+/* a device whose component block is an array, with RW1CS RAS status */
+static u32 blk[0x10000 / 4];
+static unsigned int blk_writes, blk_bad_width;
+static u32 blk_last_off, blk_last_val;
+
+static u32 blk_read(void *ctx, u32 off, u32 width)
+{
+	u32 v = blk[off / 4] >> (8 * (off % 4));
+
+	return width == 4 ? v : v & ((1u << (8 * width)) - 1);
+}
+
+static void blk_write(void *ctx, u32 off, u32 val, u32 width)
+{
+	blk_writes++;
+	blk_last_off = off;
+	blk_last_val = val;
+	blk_bad_width += width != 4;
+	blk[off / 4] &= ~val;		/* the device's RW1CS */
+}
+
+#define RAS	(0x1000 + 0x80)		/* block offset of the snapshot's RAS */
+
+static void blk_seed(void)
+{
+	memset(blk, 0, sizeof(blk));
+	memcpy(blk + 0x1000 / 4, snap, sizeof(snap));
+	blk[(RAS + 0x00) / 4] = 0x00000005;	/* UE status: two errors */
+	blk[(RAS + 0x04) / 4] = 0x0001cfff;	/* UE mask */
+	blk[(RAS + 0x0c) / 4] = 0x00000041;	/* CE status */
+	blk[(RAS + 0x14) / 4] = 0x00000200;	/* first error pointer */
+	blk[(0x1000 + 0xd8) / 4] = 0x12345678;	/* Link capability */
+	blk_writes = 0;
+	blk_bad_width = 0;
+}
+
+TEST_F(hdm, ras_and_link_read_live)
+{
+	struct vfio_cxl_comp_hw hw = { .read = blk_read, .write = blk_write };
+	u32 v;
+
+	blk_seed();
+	EXPECT_EQ(0x80, self->e.geom.ras_off);
+	EXPECT_EQ(0x10, self->e.geom.array_end);
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 4, &v, false));
+	EXPECT_EQ(0x5, v) TH_LOG("UE status as the device has it, not the snapshot's 0");
+	blk[(RAS + 0x00) / 4] |= 0x100;		/* a new error */
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 4, &v, false));
+	EXPECT_EQ(0x105, v);
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0xd8, 4, &v, false));
+	EXPECT_EQ(0x12345678, v);
+	/* the raw BAR read inside the window sees the same, at any width */
+	ASSERT_EQ(0, vfio_cxl_comp_block_rw(&self->e, &hw, RAS + 0xc, 1, &v, false));
+	EXPECT_EQ(0x41, v);
+	/* the array and the decoders stay the view's */
+	blk[0x1000 / 4] = 0xdeadbeef;
+	blk[(0x1000 + DEC(0, 4)) / 4] = HPA >> 32;
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0, 4, &v, false));
+	EXPECT_EQ(snap[0], v);
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, DEC(0, 4), 4, &v, false));
+	EXPECT_EQ(0, v) TH_LOG("the host address never shows");
+	EXPECT_EQ(0, blk_writes);
+}
+
+TEST_F(hdm, ras_status_clear_is_forwarded_nothing_else)
+{
+	struct vfio_cxl_comp_hw hw = { .read = blk_read, .write = blk_write };
+	u32 v;
+
+	blk_seed();
+	/* clearing one of two UE errors clears just that one */
+	v = 0x4;
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 4, &v, true));
+	EXPECT_EQ(1, blk_writes);
+	EXPECT_EQ(RAS, blk_last_off);
+	EXPECT_EQ(0x4, blk_last_val);
+	EXPECT_EQ(0x1, blk[RAS / 4]);
+	/* ones for bits that are not set write nothing (RsvdZ stays 0) */
+	v = 0xfffffffe;
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 4, &v, true));
+	EXPECT_EQ(1, blk_writes);
+	/* CE status through the raw BAR */
+	v = 0xffffffff;
+	ASSERT_EQ(0, vfio_cxl_comp_block_rw(&self->e, &hw, RAS + 0xc, 4, &v, true));
+	EXPECT_EQ(2, blk_writes);
+	EXPECT_EQ(0x41, blk_last_val);
+	EXPECT_EQ(0, blk[(RAS + 0xc) / 4]);
+	/* masks, severity, control, Link: dropped */
+	v = 0;
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x84, 4, &v, true));
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x94, 4, &v, true));
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0xd8, 4, &v, true));
+	EXPECT_EQ(2, blk_writes);
+	EXPECT_EQ(0x0001cfff, blk[(RAS + 4) / 4]);
+	/* a narrow write is refused, and a device that does not decode gets none */
+	EXPECT_EQ(-EINVAL, vfio_cxl_comp_block_rw(&self->e, &hw, RAS, 2, &v, true));
+	hw.write = NULL;
+	blk[RAS / 4] = 0x3;
+	v = 0x3;
+	ASSERT_EQ(0, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 4, &v, true));
+	EXPECT_EQ(0x3, blk[RAS / 4]);
+	EXPECT_EQ(2, blk_writes);
+	/* malformed accesses */
+	EXPECT_EQ(-EINVAL, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x82, 4, &v, false));
+	EXPECT_EQ(-EINVAL, vfio_cxl_comp_regs_rw(&self->e, &hw, 0x80, 2, &v, false));
+	EXPECT_EQ(-EINVAL, vfio_cxl_comp_regs_rw(&self->e, &hw, CM_SIZE, 4, &v, false));
+	EXPECT_EQ(0, blk_bad_width) TH_LOG("the device only gets 4-byte writes");
+}
+
+TEST(ras_geometry_rules)
+{
+	struct vfio_cxl_comp_hw hw = { .read = blk_read, .write = blk_write };
+	static struct vfio_cxl_hdm_emu e;
+	struct vfio_cxl_hdm_geom g;
+	u32 v = 0x1;
+
+	/* RAS overlapping the HDM structure, or before the array end: ignored */
+	make_snapshot(0);
+	snap[1] = ((u32)(HDM_OFF - 0x20) << 20) | 0x20002;
+	ASSERT_EQ(0, vfio_cxl_hdm_parse(rd_arr, snap, CXL_CM_SIZE, &g));
+	EXPECT_EQ(0, g.ras_off);
+	snap[1] = (0x8u << 20) | 0x20002;
+	ASSERT_EQ(0, vfio_cxl_hdm_parse(rd_arr, snap, CXL_CM_SIZE, &g));
+	EXPECT_EQ(0, g.ras_off);
+	snap[1] = (0x82u << 20) | 0x20002;	/* misaligned */
+	ASSERT_EQ(0, vfio_cxl_hdm_parse(rd_arr, snap, CXL_CM_SIZE, &g));
+	EXPECT_EQ(0, g.ras_off);
+	/* after the HDM structure: found, and cleared through the raw BAR */
+	snap[1] = (0x400u << 20) | 0x20002;
+	ASSERT_EQ(0, vfio_cxl_hdm_parse(rd_arr, snap, CXL_CM_SIZE, &g));
+	EXPECT_EQ(0x400, g.ras_off);
+	ASSERT_EQ(0, vfio_cxl_hdm_emu_init(&e, &g, snap, DPA, false, false));
+	blk_seed();
+	blk[(0x1400 + 0xc) / 4] = 0x3;
+	ASSERT_EQ(0, vfio_cxl_comp_block_rw(&e, &hw, 0x1400 + 0xc, 4, &v, true));
+	EXPECT_EQ(0x2, blk[(0x1400 + 0xc) / 4]);
+	v = 0xffffffff;
+	ASSERT_EQ(0, vfio_cxl_comp_block_rw(&e, &hw, 0x1400 + 0x4, 4, &v, true));
+	EXPECT_EQ(1, blk_writes) TH_LOG("only the status register");
+}
+
 TEST(comp_bar_sparse_areas)
 {
 	struct vfio_cxl_bar_area a[2];

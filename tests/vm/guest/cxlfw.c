@@ -19,6 +19,8 @@
  *                               High: no driver programs that decoder and a
  *                               reset of the device clears it, so "regs"
  *                               shows whether a reset happened since
+ *   cxlfw rasmask <bdf> [value] print (after setting) the device's RAS
+ *                               Uncorrectable Error Mask
  *   cxlfw hpa                   print the first CFMWS window: base size
  *   cxlfw fill <phys> <len> <seed>   write a pattern through /dev/mem
  *   cxlfw check <phys> <len> <seed>  count mismatches against the pattern
@@ -109,6 +111,8 @@ static void *map_phys(uint64_t phys, size_t len)
 }
 
 /* The component block's HDM Decoder Capability, mapped. */
+static unsigned int hdm_cap_ptr;	/* HDM capability offset in the CM area */
+
 static volatile uint32_t *map_hdm(unsigned int *count)
 {
 	unsigned int regloc = find_dvsec(8), pos, len, i, n;
@@ -139,6 +143,8 @@ static volatile uint32_t *map_hdm(unsigned int *count)
 	for (i = 1; i <= n; i++) {
 		if ((cm[i] & 0xffff) == 5) {
 			volatile uint32_t *hdm = cm + (cm[i] >> 20) / 4;
+
+			hdm_cap_ptr = cm[i] >> 20;
 
 			*count = counts[hdm[0] & 0xf];
 			return hdm;
@@ -281,6 +287,26 @@ static int do_regs(void)
 	return 0;
 }
 
+/* the device's RAS Uncorrectable Error Mask (CXL r3.1 8.2.4.16.2) */
+static int do_rasmask(int set, uint32_t v)
+{
+	unsigned int count, i;
+	volatile uint32_t *hdm = map_hdm(&count);
+	volatile uint32_t *cm = hdm - ((hdm_cap_ptr) / 4);
+
+	for (i = 1; i <= (cm[0] >> 24); i++) {
+		if ((cm[i] & 0xffff) != 2)
+			continue;
+		if (set)
+			cm[(cm[i] >> 20) / 4 + 1] = v;
+		printf("0x%08x\n", cm[(cm[i] >> 20) / 4 + 1]);
+		return 0;
+	}
+	errno = ENODEV;
+	die("no RAS capability");
+	return 1;
+}
+
 static int do_mark(uint32_t v)
 {
 	unsigned int count;
@@ -351,6 +377,8 @@ int main(int argc, char **argv)
 		return do_mark(strtoul(argv[3], NULL, 0));
 	if (!strcmp(argv[1], "regs"))
 		return do_regs();
+	if (!strcmp(argv[1], "rasmask"))
+		return do_rasmask(argc == 4, argc == 4 ? strtoul(argv[3], NULL, 0) : 0);
 	fprintf(stderr, "cxlfw: unknown command %s\n", argv[1]);
 	return 2;
 }
