@@ -152,6 +152,7 @@ int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 		       struct vfio_cxl_hdm_geom *geom)
 {
 	u32 hdr, entries, i, ptr = 0, ras = 0, cap, end;
+	bool ras_seen = false;
 	int count;
 
 	if (limit > CXL_CM_SIZE || limit < 8)
@@ -165,10 +166,12 @@ int vfio_cxl_hdm_parse(vfio_cxl_read32_t read, void *ctx, u32 limit,
 	for (i = 1; i <= entries; i++) {
 		u32 e = read(ctx, i * 4);
 
-		if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_HDM && !ptr)
+		if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_HDM && !ptr) {
 			ptr = FIELD_GET(CXL_CM_CAP_PTR, e);
-		else if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_RAS && !ras)
+		} else if (FIELD_GET(CXL_CM_CAP_HDR_ID, e) == CXL_CM_CAP_ID_RAS && !ras_seen) {
 			ras = FIELD_GET(CXL_CM_CAP_PTR, e);
+			ras_seen = true;	/* the first RAS entry, valid or not */
+		}
 	}
 	if (!ptr)
 		return -ENODEV;
