@@ -36,8 +36,7 @@
 
 static u8 dev[VFIO_CXL_DVSEC_MAX_LEN];
 static struct ref_dvsec ref;
-static unsigned int hw_n;
-static u16 hw_off[8], hw_val[8];
+static struct write_log hw_log;	/* what reached the device */
 
 static void fail(const char *what, u32 a, u32 b)
 {
@@ -52,23 +51,18 @@ static u16 hw_read16(void *ctx, u16 off)
 
 static void hw_write16(void *ctx, u16 off, u16 val)
 {
-	if (hw_n < 8) {
-		hw_off[hw_n] = off;
-		hw_val[hw_n] = val;
-	}
-	hw_n++;
+	write_log_add(&hw_log, off, val);
 }
 
 /* the device saw exactly the writes the model forwards */
 static void check_forwarded(void)
 {
-	if (hw_n != ref.fwd_n)
-		fail("writes reached the device, the model forwards", hw_n, ref.fwd_n);
-	for (unsigned int i = 0; i < hw_n && i < 2; i++)
-		if (hw_off[i] != ref.fwd_off[i] || hw_val[i] != ref.fwd_val[i])
-			fail("a forwarded write differs from the model's", hw_off[i], hw_val[i]);
-	hw_n = 0;
-	ref.fwd_n = 0;
+	const char *diff = write_log_diff(&hw_log, &ref.fwd);
+
+	if (diff)
+		fail(diff, hw_log.n, ref.fwd.n);
+	hw_log.n = 0;
+	ref.fwd.n = 0;
 }
 
 /* every register of the view against the model */
@@ -139,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vfio_cxl_dvsec_emu_init(&e, dev, len, &hw))
 		fail("init refused a valid DVSEC", len, 0);
 	ref_dvsec_init(&ref, dev, len);
-	hw_n = 0;
+	hw_log.n = 0;
 	check_state(&e);
 
 	for (i = 16; i + 6 <= size; i += 6) {

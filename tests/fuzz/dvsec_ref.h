@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "write_log.h"
+
 struct ref_dvsec_rw {			/* the guest-writable state */
 	bool cache_en, mem_en, clean_evict, p2p_en, viral_en;
 	unsigned int sf_cov, sf_gran;
@@ -45,8 +47,7 @@ struct ref_dvsec {
 	bool viral_status;		/* the virtual RW1CS bit */
 	bool reset_complete, reset_error;
 	/* the writes to the device the accesses so far should have made */
-	unsigned int fwd_n;
-	uint16_t fwd_off[2], fwd_val[2];
+	struct write_log fwd;
 };
 
 static bool rcap(const struct ref_dvsec *m, int bit)
@@ -167,15 +168,6 @@ static uint16_t ref_dvsec_reg(const struct ref_dvsec *m, const uint8_t *dev,
 	return ref_dev16(m->ro, off);	/* read-only: the device's at open */
 }
 
-static void ref_fwd(struct ref_dvsec *m, uint16_t off, uint16_t val)
-{
-	if (m->fwd_n < 2) {
-		m->fwd_off[m->fwd_n] = off;
-		m->fwd_val[m->fwd_n] = val;
-	}
-	m->fwd_n++;
-}
-
 /*
  * A write of the bytes @mask of the 16-bit register at @off. Return 1 if it
  * asks for a CXL reset, else 0.
@@ -203,7 +195,7 @@ static int ref_dvsec_write16(struct ref_dvsec *m, const uint8_t *dev,
 		if ((v >> 1 & 1) && rcap(m, 0) && rcap(m, 6)) {
 			d = ref_dev16(dev, 0x10);
 			if (d != 0xffff)
-				ref_fwd(m, 0x10, (d & ~7u) | w->disable_caching | 2);
+				write_log_add(&m->fwd, 0x10, (d & ~7u) | w->disable_caching | 2);
 		}
 		if ((v >> 2 & 1) && rcap(m, 7)) {
 			m->reset_complete = false;
@@ -213,7 +205,7 @@ static int ref_dvsec_write16(struct ref_dvsec *m, const uint8_t *dev,
 		return 0;
 	case 0x12:
 		if ((v >> 3 & 1) && (m->cap3 >> 3 & 1))
-			ref_fwd(m, 0x12, 1u << 3);
+			write_log_add(&m->fwd, 0x12, 1u << 3);
 		return 0;
 	case 0x14:
 		if (v & 1)

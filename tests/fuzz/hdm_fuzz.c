@@ -59,31 +59,25 @@ static u32 hw_read(void *ctx, u32 off, u32 width)
 	return bytes_of(dev[off / 4], off, width);
 }
 
-static unsigned int hw_n;
-static u32 hw_off[4], hw_val[4];
+static struct write_log hw_log;	/* what reached the device */
 
 static void hw_write(void *ctx, u32 off, u32 val, u32 width)
 {
 	if (width != 4 || off % 4)
 		fail("a narrow or unaligned write reached the device", off, width);
-	if (hw_n < 4) {
-		hw_off[hw_n] = off;
-		hw_val[hw_n] = val;
-	}
-	hw_n++;
+	write_log_add(&hw_log, off, val);
 	dev[off / 4] &= ~val;	/* all the device lets through is RW1CS */
 }
 
 /* the device saw exactly the writes the model forwards */
 static void check_forwarded(void)
 {
-	if (hw_n != ref.fwd_n)
-		fail("writes reached the device, the model forwards", hw_n, ref.fwd_n);
-	for (unsigned int i = 0; i < hw_n && i < 4; i++)
-		if (hw_off[i] != ref.fwd_off[i] || hw_val[i] != ref.fwd_val[i])
-			fail("a forwarded write differs from the model's", hw_off[i], hw_val[i]);
-	hw_n = 0;
-	ref.fwd_n = 0;
+	const char *diff = write_log_diff(&hw_log, &ref.fwd);
+
+	if (diff)
+		fail(diff, hw_log.n, ref.fwd.n);
+	hw_log.n = 0;
+	ref.fwd.n = 0;
 }
 
 static u32 rd_arr(void *ctx, u32 off)

@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "write_log.h"
+
 #define REF_MAX_DEC	32
 #define REF_CM_MAX	4096
 #define REF_256M	(1ULL << 28)
@@ -48,8 +50,7 @@ struct ref_hdm {
 	uint32_t hdm_off, cm_size, cap, count;
 	uint32_t array_end, ras;	/* ras: 0 if none (or misplaced) */
 	/* the writes to the device the accesses so far should have made */
-	unsigned int fwd_n;
-	uint32_t fwd_off[4], fwd_val[4];
+	struct write_log fwd;
 	uint64_t dpa_size;
 	bool cache, strict, poison_cap, uio_cap;
 	bool g_enable, g_poison;
@@ -242,13 +243,8 @@ static bool ref_ras_write(struct ref_hdm *m, uint32_t off, uint32_t v)
 	if (!m->ras || (off != m->ras && off != m->ras + 0xc))
 		return false;
 	set = m->live[off / 4] & v;
-	if (set) {
-		if (m->fwd_n < 4) {
-			m->fwd_off[m->fwd_n] = 0x1000 + off;
-			m->fwd_val[m->fwd_n] = set;
-		}
-		m->fwd_n++;
-	}
+	if (set)
+		write_log_add(&m->fwd, 0x1000 + off, set);
 	return true;
 }
 
