@@ -27,8 +27,10 @@
  * - decoder_count: HDM decoders the device's HDM Decoder Capability
  *   advertises (CXL r3.1 8.2.4.20.1); 0 for "plain"
  * - host_programming: "in place" if the last check found HDM decoder 0
- *   decoding the host's programming (CXL r3.1 8.2.4.20), "lost" if it did
- *   not (the DPA region is then blocked); "none" for "plain"
+ *   decoding the host's programming (CXL r3.1 8.2.4.20), "lost" if the last
+ *   check failed (the DPA region is then blocked), "not checked" if no
+ *   check has run since the device was bound or last reset (checks run at
+ *   open, close and after resets); "none" for "plain"
  * - open: 1 while a VFIO user has the device open, else 0
  *
  * The values are snapshots: they can change as soon as they are read.
@@ -76,13 +78,19 @@ static ssize_t host_programming_show(struct device *dev, struct device_attribute
 				     char *buf)
 {
 	struct vfio_cxl_device *cdev = dev_to_cdev(dev);
-	bool ok;
+	const char *state;
 
 	if (!cdev->cxl)
 		return sysfs_emit(buf, "none\n");
-	scoped_guard(mutex, &cdev->dpa.lock)
-		ok = cdev->dpa.host_ok;
-	return sysfs_emit(buf, "%s\n", ok ? "in place" : "lost");
+	scoped_guard(mutex, &cdev->dpa.lock) {
+		if (cdev->dpa.host_ok)
+			state = "in place";
+		else if (cdev->dpa.restore_warned)
+			state = "lost";
+		else
+			state = "not checked";
+	}
+	return sysfs_emit(buf, "%s\n", state);
 }
 static DEVICE_ATTR_RO(host_programming);
 
