@@ -171,7 +171,7 @@ bg_wait fuzz
 # VM boots: the foundation checks and the demo on every series, then the
 # stress tests on every series, then the memory-clearing tests (a minute or
 # more each under emulation) once, on the first series.
-for s in $VM_SERIES; do vm_phase "$s" basic,demo; done
+for s in $VM_SERIES; do vm_phase "$s" basic,demo,tool; done
 for s in $VM_SERIES; do vm_phase "$s" stress; done
 vm_phase "${SERIES%% *}" clear
 
@@ -200,7 +200,7 @@ done
 if [ "$DEBUG" = 1 ]; then
 	bg_wait debug-kernel-build
 	if grep -q '^ok build: 6.12-debug: dkms' "$VCP_OUT/lanes/debug-kernel-build.res"; then
-		vm_phase 6.12-debug basic,demo
+		vm_phase 6.12-debug basic,demo,tool
 		vm_phase 6.12-debug stress
 	fi
 else

@@ -8,6 +8,7 @@ MODROOT=$1 ABI=$2 KO=$3 BINS=$4 OUT=$5
 MODDIR=$MODROOT/lib/modules/$ABI
 WANT="irqbypass vfio vfio_iommu_type1 vfio_pci_core vfio_pci"
 W=$(mktemp -d "$VCP_OUT/initrd.XXXXXX")
+chmod 755 "$W"
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W"/{bin,sbin,dev,proc,sys,tmp,etc,vcp/bin,lib/modules/"$ABI"}
 BB=$(command -v busybox || echo /bin/busybox)
@@ -45,9 +46,32 @@ done
 cp "$KO" "$W/lib/modules/$ABI/vfio_cxl_pci.ko"
 echo "vfio_cxl_pci: $(modinfo -F depends "$KO" | tr , ' ' | tr - _)" >> "$W/lib/modules/$ABI/deps"
 
+# modules.dep(.bin) for libkmod (vfio-cxl loads the module through it) and
+# busybox's modprobe (driverctl calls /sbin/modprobe)
+depmod -b "$W" "$ABI"
+ln -sf ../bin/busybox "$W/sbin/modprobe"
+
+# a dynamically linked program and the shared libraries it needs, at their
+# host paths
+with_libs() { # with_libs <program> <path in the image>
+	local l
+	mkdir -p "$W$(dirname "$2")"
+	cp "$1" "$W$2"
+	for l in $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+'); do
+		[ -e "$W$l" ] || { mkdir -p "$W$(dirname "$l")"; cp -L "$l" "$W$l"; }
+	done
+}
+# driverctl's own script and the bash it needs, for `vfio-cxl bind --persist`
+if [ -x /usr/sbin/driverctl ]; then
+	with_libs /bin/bash /bin/bash
+	cp /usr/sbin/driverctl "$W/sbin/driverctl"
+fi
+
 cp "$VCP_ROOT/tests/vm/guest/init" "$W/init"
 chmod +x "$W/init"
 cp "$VCP_ROOT/tests/vm/guest/lib.sh" "$W/vcp/"
 cp -r "$VCP_ROOT/tests/vm/guest/scenarios" "$W/vcp/"
-cp "$BINS"/* "$W/vcp/bin/"
+for b in "$BINS"/*; do
+	if ldd "$b" >/dev/null 2>&1; then with_libs "$b" "/vcp/bin/${b##*/}"; else cp "$b" "$W/vcp/bin/"; fi
+done
 (cd "$W" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT"

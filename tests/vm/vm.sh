@@ -22,13 +22,14 @@ BINS=$VCP_OUT/guest-bin
 # builds them once.
 guest_bins_stale() {
 	local t b oldest=""
-	local want=(cxlfw vfio-cxl-demo vmm-client)
+	local want=(cxlfw vfio-cxl-demo vmm-client json-get vfio-cxl)
 	for t in "$VCP_ROOT"/tests/selftests/*_test.c; do want+=("$(basename "$t" .c)"); done
 	for b in "${want[@]}"; do
 		[ -x "$BINS/$b" ] || return 0
 		if [ -z "$oldest" ] || [ "$BINS/$b" -ot "$oldest" ]; then oldest=$BINS/$b; fi
 	done
 	[ -n "$(find "$VCP_ROOT/tests/vm/guest" "$VCP_ROOT/tests/lib" "$VCP_ROOT/tests/selftests" \
+		"$VCP_ROOT/tools/vfio-cxl" \
 		"$VCP_ROOT/include/uapi" "$VCP_ROOT/tests/vm/guest-bins.sh" \
 		"$VCP_CACHE"/linux-source-*/tools/testing/selftests \
 		\( -name '*.[ch]' -o -name guest-bins.sh \) -newer "$oldest" -print -quit 2>/dev/null)" ]
