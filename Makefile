@@ -5,6 +5,8 @@
 #   make [KVER=<release>] [KDIR=<headers>]   build vfio-cxl-pci.ko
 #   make install                             install into /lib/modules/KVER/updates
 #   make dkms-install / dkms-uninstall       register with dkms, build and install
+#   make tool                                the vfio-cxl command (tools/vfio-cxl)
+#   make deb / make rpm                      packages, in out/pkg/
 #   make demo                                main job: the passthrough flow in a VM
 #   make demo-vmm                            the same through the real VMM (../shared/vmm)
 #   make check                               the whole test suite
@@ -17,7 +19,8 @@ MIN_KERNEL := 6.12
 DKMS_SRC := /usr/src/vfio-cxl-pci-$(VERSION)
 DKMS_FILES := dkms.conf Makefile Kbuild src include conftest
 
-.PHONY: all modules check-kernel install dkms-install dkms-uninstall clean demo demo-vmm check help
+.PHONY: all modules check-kernel install dkms-install dkms-uninstall clean demo demo-vmm check help \
+	tool deb rpm dist
 
 all: modules
 
@@ -49,7 +52,29 @@ dkms-uninstall:
 	-dkms remove -m vfio-cxl-pci -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+tool:
+	$(MAKE) -C tools/vfio-cxl VERSION=$(VERSION)
+
+# The packages build from a copy of the tracked files in out/pkg/ (the
+# version everywhere is dkms.conf's PACKAGE_VERSION).
+PKG := $(CURDIR)/out/pkg
+DIST := vfio-cxl-pci-$(VERSION)
+dist:
+	rm -rf $(PKG)/$(DIST) && mkdir -p $(PKG)/$(DIST)
+	git ls-files -z $(DKMS_FILES) tools packaging | xargs -0 cp --parents -t $(PKG)/$(DIST)
+	tar -C $(PKG) -czf $(PKG)/$(DIST).tar.gz $(DIST)
+
+deb: dist
+	cp -r $(PKG)/$(DIST)/packaging/debian $(PKG)/$(DIST)/debian
+	sed -i '1s/([^)]*)/($(VERSION))/' $(PKG)/$(DIST)/debian/changelog
+	cd $(PKG)/$(DIST) && dpkg-buildpackage -b -us -uc
+
+rpm: dist
+	rpmbuild -bb --nodeps --define '_topdir $(PKG)/rpmbuild' --define '_sourcedir $(PKG)' \
+		--define 'pkgver $(VERSION)' packaging/rpm/vfio-cxl-pci.spec
+
 clean:
+	-$(MAKE) -C tools/vfio-cxl clean
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf .conftest
 

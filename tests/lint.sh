@@ -19,6 +19,20 @@ for f in "${SRCS[@]}"; do
 		"rc=$rc $(echo "$out" | grep -m2 . | tr '\n' ' ' | cut -c1-200)"
 done
 
+# the vfio-cxl command: kernel style where it applies to user space (libc
+# types, PRIu64, volatile MMIO reads and long message strings are allowed)
+for f in tools/vfio-cxl/*.[ch]; do
+	out=$("$LINUX_SOURCE/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types \
+		--ignore PREFER_KERNEL_TYPES,VOLATILE,AVOID_EXTERNS,SPLIT_STRING,CAMELCASE,LONG_LINE,LONG_LINE_STRING,STATIC_CONST_CHAR_ARRAY,EMBEDDED_FUNCTION_NAME \
+		-f "$f" 2>&1)
+	rc=$?
+	out=$(echo "$out" | grep -v '^fatal: ')
+	res $([ $rc = 0 ] && [ -z "$out" ]; echo $?) "checkpatch --strict (user space) $f" \
+		"rc=$rc $(echo "$out" | grep -m2 . | tr '\n' ' ' | cut -c1-200)"
+done
+out=$(make -s -C tools/vfio-cxl clean all CFLAGS="-O2 -Werror" 2>&1; make -s -C tools/vfio-cxl clean)
+res $([ -z "$out" ]; echo $?) "vfio-cxl builds with -Wall -Wextra -Werror" "$(echo "$out" | head -n 2 | tr '\n' ' ')"
+
 # sparse over the whole module, against the bookworm-built kernel
 out=$("$VCP_ROOT/tests/build.sh" 6.12-deb12 C=2 2>&1)
 res $? "sparse (make C=2) on 6.12-deb12" "$(echo "$out" | grep -E 'warning|error' | head -n 2 | tr '\n' ' ')"

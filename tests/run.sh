@@ -166,6 +166,9 @@ for s in $BUILD_SERIES; do
 	esac
 done
 phase build-arm64 "$VCP_ROOT/tests/build-arm64.sh" $ARM_TARGETS
+# the .deb and .rpm: built, checked, the .deb installed (dkms builds for
+# every kernel with headers, which the build matrix has set up) and purged
+phase package "$VCP_ROOT/tests/package.sh"
 bg_wait fuzz
 
 # VM boots: the foundation checks and the demo on every series, then the
