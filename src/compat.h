@@ -8,12 +8,17 @@
 #ifndef VFIO_CXL_COMPAT_H
 #define VFIO_CXL_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/vfio_pci_core.h>
 
 #include "conftest.h"
+
+#ifndef VFIO_CXL_HAVE_VMF_INSERT_PFN_ULONG
+#include <linux/pfn_t.h>
+#endif
 
 #if !defined(VFIO_CXL_HAVE_VFIO_DEVICE_INODE) || \
 	!defined(VFIO_CXL_HAVE_RANGE_INTERSECT) || \
@@ -116,6 +121,43 @@ static inline bool vfio_cxl_memory_enabled(struct vfio_pci_core_device *vdev)
 		return false;
 	return vdev->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);
 #endif
+}
+
+/**
+ * vfio_cxl_vmf_insert_huge() - map a PMD- or PUD-sized block of device memory
+ * @vmf: the fault, for the aligned block that contains its address
+ * @pfn: first page frame of the block, aligned to the block's size
+ * @order: PMD_ORDER or PUD_ORDER
+ *
+ * The PFN argument became an unsigned long when pfn_t went away (probed,
+ * conftest/vmf_insert_pfn_ulong.c); before, it is a pfn_t marked PFN_DEV,
+ * as vfio-pci-core passes it. Only the orders the architecture supports for
+ * PFN maps (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, _PUD_PFNMAP) are inserted.
+ *
+ * Context: the fault handler, with the VMA's mmap lock held.
+ * Return: what vmf_insert_pfn_pmd()/_pud() return, or VM_FAULT_FALLBACK for
+ * an order this kernel cannot map.
+ */
+static inline vm_fault_t vfio_cxl_vmf_insert_huge(struct vm_fault *vmf, unsigned long pfn,
+						  unsigned int order)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+
+#ifdef VFIO_CXL_HAVE_VMF_INSERT_PFN_ULONG
+#define VFIO_CXL_PFN(pfn)	(pfn)
+#else
+#define VFIO_CXL_PFN(pfn)	__pfn_to_pfn_t(pfn, PFN_DEV)
+#endif
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	if (order == PMD_ORDER)
+		return vmf_insert_pfn_pmd(vmf, VFIO_CXL_PFN(pfn), write);
+#endif
+#ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
+	if (order == PUD_ORDER)
+		return vmf_insert_pfn_pud(vmf, VFIO_CXL_PFN(pfn), write);
+#endif
+#undef VFIO_CXL_PFN
+	return VM_FAULT_FALLBACK;
 }
 
 #endif /* VFIO_CXL_COMPAT_H */

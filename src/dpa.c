@@ -8,6 +8,7 @@
 #include <linux/cleanup.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/pci.h>
@@ -21,8 +22,23 @@
  * DOC: DPA region
  *
  * The region is backed by the host physical range HDM decoder 0 maps. User
- * mappings are filled in by the fault handler, one page at a time; nothing is
- * mapped at mmap() time.
+ * mappings are filled in by the fault handler; nothing is mapped at mmap()
+ * time. A fault maps the largest block that fits: a 1 GiB PUD entry, else a
+ * 2 MiB PMD entry, else a 4 KiB page (huge_fault; the mm core asks for PUD,
+ * then PMD, then a page). A block is used only where the user address, the
+ * DPA offset and the host physical address are all aligned to its size, the
+ * whole block lies inside the VMA and the region, and the kernel supports it
+ * (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP / _PUD_PFNMAP; on x86 a PUD also needs
+ * 1 GiB page support in the CPU). The host physical address of HDM decoder 0
+ * is 256 MiB aligned (CXL r3.1 8.2.4.20.5), so PMDs always fit it; PUDs fit
+ * where firmware placed it on a 1 GiB boundary. The user address is the
+ * VMM's choice: vfio device files offer no get_unmapped_area on the
+ * supported kernels, so a plain mmap(NULL) is only page aligned; QEMU
+ * (hw/vfio/region.c, vfio_region_mmap()) reserves size + alignment and maps
+ * the region at an address aligned to min(pow2ceil(size), 1 GiB), which
+ * gives PUD and PMD entries. The huge_pages=N parameter forces 4 KiB
+ * entries (a comparison point, and an escape hatch). Zapping (below) removes
+ * huge entries as it removes pages: unmap_mapping_range() covers both.
  *
  * Memory type. The VMA keeps the default (write-back) protection: CXL.mem is
  * coherent memory (CXL r3.1 3.3), and the kernel alias from probe is
@@ -315,31 +331,46 @@ int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev)
 	return 0;
 }
 
-static vm_fault_t dpa_insert(struct vfio_cxl_device *cdev, struct vm_fault *vmf,
-			     unsigned long pfn)
+static bool huge_pages = true;
+module_param(huge_pages, bool, 0644);
+MODULE_PARM_DESC(huge_pages,
+		 "Map the DPA region with 2 MiB and 1 GiB entries where aligned (default: Y); N maps 4 KiB pages only");
+
+static vm_fault_t dpa_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_cxl_device *cdev = vma->vm_private_data;
+	unsigned long nr = 1UL << order, addr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
+	u64 pages = cdev->hw.dpa_size >> PAGE_SHIFT, pgoff;
+	unsigned long pfn;
+
+	if (addr < vma->vm_start || addr + (PAGE_SIZE << order) > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	pgoff = (vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) +
+		((addr - vma->vm_start) >> PAGE_SHIFT);
+	if (pgoff >= pages)
+		return VM_FAULT_SIGBUS;
+	pfn = PHYS_PFN(cdev->hw.hpa) + pgoff;
+	if (order && (!READ_ONCE(huge_pages) || pgoff + nr > pages || !IS_ALIGNED(pfn, nr)))
+		return VM_FAULT_FALLBACK;
+
 	guard(rwsem_read)(&cdev->core.memory_lock);
 	guard(mutex)(&cdev->dpa.lock);
 	if (!dpa_usable(cdev))
 		return VM_FAULT_SIGBUS;
-	return vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK, pfn);
+	if (!order)
+		return vmf_insert_pfn(vma, addr, pfn);
+	return vfio_cxl_vmf_insert_huge(vmf, pfn, order);
 }
 
 static vm_fault_t dpa_fault(struct vm_fault *vmf)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct vfio_cxl_device *cdev = vma->vm_private_data;
-	u64 pgoff;
-
-	pgoff = (vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) +
-		((vmf->address - vma->vm_start) >> PAGE_SHIFT);
-	if (pgoff >= cdev->hw.dpa_size >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
-	return dpa_insert(cdev, vmf, PHYS_PFN(cdev->hw.hpa) + pgoff);
+	return dpa_huge_fault(vmf, 0);
 }
 
 static const struct vm_operations_struct dpa_vm_ops = {
 	.fault = dpa_fault,
+	.huge_fault = dpa_huge_fault,
 };
 
 static int dpa_mmap(struct vfio_pci_core_device *vdev,

@@ -53,12 +53,12 @@ for s in $SERIES; do
 	# every parameter the README documents exists and carries a description
 	parm=$(modinfo -F parm "$ko")
 	missing=""
-	for p in disable_cxl disable_cxl_bdf allow_type3 scrub emulate_cxl_reset strict_hdm_lock; do
+	for p in disable_cxl disable_cxl_bdf allow_type3 scrub emulate_cxl_reset strict_hdm_lock huge_pages; do
 		echo "$parm" | grep -qE "^$p:[A-Za-z].{15,}" || missing="$missing $p"
 		grep -q "^| \`$p\`" "$VCP_ROOT/README.md" || missing="$missing $p(README)"
 	done
 	extra=$(echo "$parm" | sed -n 's/^\([a-z_0-9]*\):.*/\1/p' |
-		grep -vxE 'disable_cxl|disable_cxl_bdf|allow_type3|scrub|emulate_cxl_reset|strict_hdm_lock')
+		grep -vxE 'disable_cxl|disable_cxl_bdf|allow_type3|scrub|emulate_cxl_reset|strict_hdm_lock|huge_pages')
 	res $([ -z "$missing$extra" ]; echo $?) "$s: module parameters documented (modinfo and README)" \
 		"missing:$missing undocumented: $extra"
 done

@@ -35,7 +35,9 @@ MUTANTS=(
 	"ras_read_from_snapshot@vm:basic@src/hdm_emu.c@\tbool live = off >= emu->geom.array_end && off < emu->geom.hdm_off;@\tbool live = false;"
 	"raw_bar_read_shows_device@vm:basic@src/comp_regs.c@\t\treturn comp_block_part;@\t\treturn vfio_cxl_core_rw;"
 	"reset_skips_decoder_restore@vm:basic@src/reset.c@\t\tret = restore_decoders(cdev);@\t\tret = 0;"
-	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff)@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1))"
+	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff;@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1);"
+	"huge_entry_maps_wrong_block@vm:basic@src/dpa.c@vfio_cxl_vmf_insert_huge(vmf, pfn, order)@vfio_cxl_vmf_insert_huge(vmf, pfn ^ (1UL << order), order)"
+	"huge_pages_never@vm:basic@src/dpa.c@if (order && (!READ_ONCE(huge_pages) ||@if (order && (1 ||"
 	"mse_write_blocks_memory@vm:stress@src/dvsec_emu.c@\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))@\tif (write_covers(pos, count, PCI_COMMAND))\n\t\treturn VFIO_CXL_CFG_STOPS_DECODE;\n\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))"
 	"block_does_not_zap@vm:stress@src/dpa.c@\t\tunmap_mapping_range(@\t\tif (0) unmap_mapping_range("
 )

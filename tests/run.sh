@@ -68,6 +68,7 @@ estimate() {
 	vm-*-clear) echo 400 ;;
 	vm-*-vmm) echo 300 ;;
 	vm-*-stress) echo 150 ;;
+	vm-*-huge) echo 120 ;;
 	vm-*) echo 60 ;;
 	mutants) echo 480 ;;
 	*) echo 60 ;;
@@ -176,6 +177,8 @@ bg_wait fuzz
 # more each under emulation) once, on the first series.
 for s in $VM_SERIES; do vm_phase "$s" basic,demo,tool; done
 for s in $VM_SERIES; do vm_phase "$s" stress; done
+# the 2 GiB device at a 1 GiB-aligned address: PUD and PMD mappings
+for s in $VM_SERIES; do vm_phase "$s" huge; done
 vm_phase "${SERIES%% *}" clear
 
 # Deliberately broken drivers and emulation libraries (tests/mutants.sh):
@@ -205,6 +208,7 @@ if [ "$DEBUG" = 1 ]; then
 	if grep -q '^ok build: 6.12-debug: dkms' "$VCP_OUT/lanes/debug-kernel-build.res"; then
 		vm_phase 6.12-debug basic,demo,tool
 		vm_phase 6.12-debug stress
+		vm_phase 6.12-debug huge
 	fi
 else
 	echo "skip 6.12-debug: debug-kernel lanes left out # VFIO_CXL_DEBUG_KERNEL=0; run them: sudo bash tests/run.sh" | tee -a "$R"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vfio_dev.h"
@@ -214,6 +215,47 @@ void vcp_region_free(struct vcp_region *r)
 uint64_t vcp_region_offset(unsigned int index)
 {
 	return (uint64_t)index << 40;
+}
+
+/**
+ * vcp_mmap_aligned() - map a device region the way QEMU does
+ * @len: bytes to map
+ * @prot: PROT_* of the mapping
+ * @fd: the device fd
+ * @off: file offset (region offset plus offset in the region)
+ *
+ * Like QEMU's vfio_region_mmap(): reserves @len plus the alignment,
+ * min(pow2ceil(@len), 1 GiB), and maps MAP_SHARED | MAP_FIXED at the aligned
+ * address inside it, so the kernel can use PMD and PUD entries.
+ *
+ * Return: the mapping, or MAP_FAILED (errno set).
+ */
+void *vcp_mmap_aligned(size_t len, int prot, int fd, uint64_t off)
+{
+	size_t align = 4096;
+	uintptr_t base, at;
+	void *r, *m;
+
+	while (align < len && align < (1UL << 30))
+		align <<= 1;
+	r = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return r;
+	base = (uintptr_t)r;
+	at = (base + align - 1) & ~(uintptr_t)(align - 1);
+	m = mmap((void *)at, len, prot, MAP_SHARED | MAP_FIXED, fd, off);
+	if (m == MAP_FAILED) {
+		int e = errno;
+
+		munmap(r, len + align);
+		errno = e;
+		return m;
+	}
+	if (at > base)
+		munmap(r, at - base);
+	if (base + len + align > at + len)
+		munmap((void *)(at + len), base + len + align - at - len);
+	return m;
 }
 
 /**

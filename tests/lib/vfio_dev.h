@@ -62,6 +62,7 @@ void vcp_region_free(struct vcp_region *r);
 int vcp_comp_read(struct vcp_dev *d, uint64_t off, uint32_t *val);
 int vcp_comp_write(struct vcp_dev *d, uint64_t off, uint32_t val);
 uint64_t vcp_region_offset(unsigned int index);
+void *vcp_mmap_aligned(size_t len, int prot, int fd, uint64_t off);
 int vcp_hdm_count(uint32_t hdm_cap);
 int vcp_find_hdm(struct vcp_dev *d, uint32_t *hdm_off);
 

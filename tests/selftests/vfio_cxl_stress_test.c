@@ -118,7 +118,8 @@ static int dpa_open(struct dpa *m)
 	m->off = r.info.offset;
 	vcp_region_free(&r);
 	m->pages = m->size / PG;
-	m->map = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, m->d.fd, m->off);
+	/* placed as QEMU places it: PMD (and PUD) entries where aligned */
+	m->map = vcp_mmap_aligned(m->size, PROT_READ | PROT_WRITE, m->d.fd, m->off);
 	return m->map == MAP_FAILED ? -1 : 0;
 }
 
@@ -378,7 +379,7 @@ TEST_F_TIMEOUT(stress, open_close_cycles, 1800)
 	EXPECT_EQ(n, opened);
 	m.d.fd = ioctl(m.d.group, VFIO_GROUP_GET_DEVICE_FD, bdf());
 	ASSERT_GE(m.d.fd, 0);
-	m.map = mmap(NULL, m.size, PROT_READ, MAP_SHARED, m.d.fd, m.off);
+	m.map = vcp_mmap_aligned(m.size, PROT_READ, m.d.fd, m.off);
 	ASSERT_NE(MAP_FAILED, m.map);
 	EXPECT_EQ(0, verify(&m));
 	EXPECT_EQ(0, load((volatile uint64_t *)m.map, &v));

@@ -8,6 +8,9 @@
  *
  * Copyright (C) 2026 The vfio-cxl-pci authors
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* mremap() */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -19,6 +22,8 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -310,6 +315,206 @@ TEST_F(cxl, dpa_mmap_out_of_range)
 	EXPECT_EQ(MAP_FAILED, m);
 	m = mmap(NULL, pg, PROT_READ, MAP_PRIVATE, self->d.fd, off);
 	EXPECT_EQ(MAP_FAILED, m);
+}
+
+/* --- huge mappings: PMD (2 MiB) and PUD (1 GiB) entries ---------------- */
+#define SZ_2M	(2UL << 20)
+#define SZ_1G	(1UL << 30)
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* page faults taken to read one byte of every 4 KiB page of [m, m + len) */
+static long touch_faults(const char *m, size_t len)
+{
+	long f0 = minflt();
+
+	for (size_t o = 0; o < len; o += 4096)
+		(void)*(const volatile char *)(m + o);
+	return minflt() - f0;
+}
+
+/* a distinctive 8-byte value at DPA offset @at, written through pwrite() */
+static uint64_t mark_val(uint64_t tag, uint64_t at)
+{
+	return tag ^ (at * 0x9e3779b97f4a7c15ULL);
+}
+
+static int put_marks(FIXTURE_DATA(cxl) *self, uint64_t at, size_t len, size_t step, uint64_t tag)
+{
+	uint64_t base = vcp_region_offset(self->d.cxl->dpa_region_index);
+
+	for (uint64_t o = at; o < at + len; o += step) {
+		uint64_t v = mark_val(tag, o);
+
+		if (pwrite(self->d.fd, &v, 8, base + o) != 8)
+			return -1;
+	}
+	return 0;
+}
+
+/* marks that do not read back through mapping @m of DPA [at, at + len),
+ * leaving out [hole, hole + hole_len) of the mapping */
+static long bad_marks(const char *m, uint64_t at, size_t len, size_t step, uint64_t tag,
+		      size_t hole, size_t hole_len)
+{
+	long bad = 0;
+
+	for (size_t o = 0; o < len; o += step) {
+		if (o >= hole && o < hole + hole_len)
+			continue;
+		if (*(const volatile uint64_t *)(m + o) != mark_val(tag, at + o))
+			bad++;
+	}
+	return bad;
+}
+
+static int set_huge_pages(const char *v)
+{
+	int fd = open("/sys/module/vfio_cxl_pci/parameters/huge_pages", O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* the whole region, mapped as QEMU maps it: one fault per 2 MiB, or per
+ * 1 GiB where the host physical address is 1 GiB aligned (VCP_EXPECT_PUD) */
+TEST_F(cxl, dpa_huge_faults)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index);
+	size_t len = self->dpa_size, unit = env_u64("VCP_EXPECT_PUD") ? SZ_1G : SZ_2M;
+	long f;
+	char *m;
+
+	ASSERT_EQ(0, put_marks(self, 0, len, SZ_2M + 4096, 0x4a6e5a1d00000000ULL));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, m);
+	f = touch_faults(m, len);
+	ksft_print_msg("%ld faults to read %zu MiB, %.3f per 2 MiB (4 KiB pages: %zu)\n",
+		       f, len >> 20, (double)f / (len / SZ_2M), len / 4096);
+	EXPECT_LE(f, (long)(len / unit) + 8)
+		TH_LOG("one fault per %zu MiB expected", unit >> 20);
+	EXPECT_EQ(0, bad_marks(m, 0, len, SZ_2M + 4096, 0x4a6e5a1d00000000ULL, 0, 0))
+		TH_LOG("a huge entry maps the wrong device memory");
+	munmap(m, len);
+}
+
+/* huge_pages=N: 4 KiB entries only, one fault per page; Y again: 2 MiB */
+TEST_F(cxl, dpa_huge_pages_param)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index);
+	size_t len = 64UL << 20;
+	long f4k, fhuge;
+	char *m;
+
+	ASSERT_EQ(0, set_huge_pages("N"));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, m);
+	f4k = touch_faults(m, len);
+	munmap(m, len);
+	ASSERT_EQ(0, set_huge_pages("Y"));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, m);
+	fhuge = touch_faults(m, len);
+	munmap(m, len);
+	ksft_print_msg("64 MiB: %ld faults with huge_pages=N, %ld with Y\n", f4k, fhuge);
+	EXPECT_GE(f4k, (long)(len / 4096));
+	EXPECT_LE(fhuge, (long)(len / SZ_2M) + 8);
+}
+
+/* a mapping whose DPA offset is not 2 MiB aligned gets 4 KiB entries, of
+ * the right memory */
+TEST_F(cxl, dpa_unaligned_offset_maps_pages)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), at = SZ_2M + 4096;
+	size_t len = 8UL << 20;
+	long f;
+	char *m;
+
+	ASSERT_EQ(0, put_marks(self, at, len, 4096, 0x0ff5e7000000000ULL));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off + at);
+	ASSERT_NE(MAP_FAILED, m);
+	f = touch_faults(m, len);
+	EXPECT_GE(f, (long)(len / 4096) - 8) TH_LOG("%ld faults", f);
+	EXPECT_EQ(0, bad_marks(m, at, len, 4096, 0x0ff5e7000000000ULL, 0, 0));
+	munmap(m, len);
+}
+
+/* munmap of one page inside a 2 MiB entry: the rest stays right */
+TEST_F(cxl, dpa_huge_partial_munmap)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index);
+	size_t len = 8UL << 20, hole = SZ_2M + 4096;
+	char *m;
+
+	ASSERT_EQ(0, put_marks(self, 0, len, 4096, 0x9a7714100000000ULL));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_LE(touch_faults(m, len), (long)(len / SZ_2M) + 8);
+	ASSERT_EQ(0, munmap(m + hole, 4096));
+	EXPECT_EQ(0, bad_marks(m, 0, len, 4096, 0x9a7714100000000ULL, hole, 4096));
+	EXPECT_EQ(-1, msync(m + hole, 4096, MS_ASYNC));
+	EXPECT_EQ(ENOMEM, errno) TH_LOG("the hole is unmapped");
+	munmap(m, hole);
+	munmap(m + hole + 4096, len - hole - 4096);
+}
+
+/* mremap() moves a huge mapping; it still maps the same memory */
+TEST_F(cxl, dpa_huge_mremap)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), at = 4UL << 20;
+	size_t len = 4UL << 20;
+	char *m, *to, *n;
+
+	ASSERT_EQ(0, put_marks(self, at, len, 4096, 0x3e3a9000000000ULL));
+	m = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off + at);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_LE(touch_faults(m, len), (long)(len / SZ_2M) + 8);
+	to = vcp_mmap_aligned(len, PROT_READ, self->d.fd, off + at);
+	ASSERT_NE(MAP_FAILED, to);
+	n = mremap(m, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	ASSERT_EQ(to, n);
+	EXPECT_EQ(0, bad_marks(n, at, len, 4096, 0x3e3a9000000000ULL, 0, 0));
+	EXPECT_EQ(-1, msync(m, 4096, MS_ASYNC)) TH_LOG("the old address is unmapped");
+	munmap(n, len);
+}
+
+/* fork(): the child sees the parent's huge mapping, and shares it */
+TEST_F(cxl, dpa_huge_fork)
+{
+	uint64_t off = vcp_region_offset(self->d.cxl->dpa_region_index), v = 0;
+	size_t len = 4UL << 20;
+	int st = -1;
+	pid_t pid;
+	char *m;
+
+	ASSERT_EQ(0, put_marks(self, 0, len, 4096, 0xf0c4ed00000000ULL));
+	m = vcp_mmap_aligned(len, PROT_READ | PROT_WRITE, self->d.fd, off);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_LE(touch_faults(m, len), (long)(len / SZ_2M) + 8);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		long bad = bad_marks(m, 0, len, 4096, 0xf0c4ed00000000ULL, 0, 0);
+
+		*(volatile uint64_t *)(m + (3UL << 20) + 8) = 0xc41d0f0c4ed0001ULL;
+		_exit(bad ? 1 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("the child read other memory");
+	EXPECT_EQ(0xc41d0f0c4ed0001ULL, *(volatile uint64_t *)(m + (3UL << 20) + 8));
+	ASSERT_EQ(8, pread(self->d.fd, &v, 8, off + (3UL << 20) + 8));
+	EXPECT_EQ(0xc41d0f0c4ed0001ULL, v) TH_LOG("the child's write reached device memory");
+	munmap(m, len);
 }
 
 TEST_F(cxl, dpa_pread_pwrite)

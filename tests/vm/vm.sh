@@ -274,6 +274,8 @@ for boot in "$@"; do
 	for s in ${boot//,/ }; do
 		if declare -F "seed_$s" >/dev/null; then "seed_$s" "$MEMFILE"; fi
 	done
+	# the second test-bed layout: a device big enough for 1 GiB entries
+	case ,$boot, in *,huge,*) memsize=2G ;; *) memsize=256M ;; esac
 	t0=$(date +%s.%N)
 	# single-threaded TCG (see run-qemu.sh); VCP_TCG_THREAD=multi to try
 	thread=${VCP_TCG_THREAD:-single}
@@ -284,7 +286,7 @@ for boot in "$@"; do
 	# (SeaBIOS output precedes that first line on the same serial line.)
 	for attempt in 1 2; do
 		rm -f "$LOG"
-		KERNEL=$VMLINUZ INITRD=$BOOT_INITRD LOG=$LOG MEMFILE=$MEMFILE TCG_THREAD=$thread \
+		KERNEL=$VMLINUZ INITRD=$BOOT_INITRD LOG=$LOG MEMFILE=$MEMFILE MEMSIZE=$memsize TCG_THREAD=$thread \
 			APPEND="vcp.scenario=$boot vcp.msg=${DEMO_MSG// /_} ${VCP_APPEND:-}" \
 			watch_boot "$LOG" "$V/$name.qemu"
 		grep -aq 'VCP: boot kernel=' "$LOG" 2>/dev/null && break
