@@ -22,12 +22,12 @@ cross_cc() { # cross_cc host|trixie <gcc-major>
 	local pkg=gcc-$2-aarch64-linux-gnu
 	if [ "$1" = host ]; then
 		command -v "aarch64-linux-gnu-gcc-$2" >/dev/null ||
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >/dev/null 2>&1
+			DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$pkg" >/dev/null 2>&1
 		command -v "aarch64-linux-gnu-gcc-$2" >/dev/null
 	else
 		"$VCP_ROOT/tests/env/in-trixie.sh" sh -c "command -v aarch64-linux-gnu-gcc-$2 >/dev/null ||
-			{ apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive \
-			  apt-get install -y -q --no-install-recommends $pkg >/dev/null 2>&1; };
+			{ apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive \
+			  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $pkg >/dev/null 2>&1; };
 			command -v aarch64-linux-gnu-gcc-$2 >/dev/null"
 	fi
 }

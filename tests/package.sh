@@ -66,8 +66,13 @@ for b in /lib/modules/*/build; do
 	[ -e "$b/include" ] && [[ $k =~ ^(6\.(1[2-9]|[2-9][0-9])|[7-9]|[1-9][0-9]+)\. ]] && KERNELS="$KERNELS $k"
 done
 t0=$(date +%s)
-out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$DKMS_DEB" "$TOOL_DEB" 2>&1)
-rc=$?
+# dpkg does not wait for its lock: a background lane's apt-get may hold it
+for try in $(seq 60); do
+	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$DKMS_DEB" "$TOOL_DEB" 2>&1)
+	rc=$?
+	[ $rc != 0 ] && echo "$out" | grep -q 'lock.*is locked by another process\|Could not get lock' || break
+	sleep 10
+done
 echo "$out" > "$P/dpkg-i.log"
 res $rc .deb "dpkg -i vfio-cxl-pci-dkms vfio-cxl ($(( $(date +%s) - t0 )) s)" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
 if [ -z "$KERNELS" ]; then
@@ -99,7 +104,7 @@ fi
 out=$(vfio-cxl --version 2>&1)
 res $([ "$out" = "vfio-cxl $VER" ] && man -w vfio-cxl >/dev/null 2>&1; echo $?) .deb \
 	"the installed vfio-cxl runs (--version: $VER) and man vfio-cxl finds its page" "$out"
-out=$(DEBIAN_FRONTEND=noninteractive apt-get purge -y -q vfio-cxl-pci-dkms vfio-cxl 2>&1)
+out=$(DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 purge -y -q vfio-cxl-pci-dkms vfio-cxl 2>&1)
 rc=$?
 left=$(compgen -G "/lib/modules/*/updates/dkms/vfio-cxl-pci.ko*"; ls -d /var/lib/dkms/vfio-cxl-pci "$S" /usr/sbin/vfio-cxl 2>/dev/null)
 res $([ $rc = 0 ] && [ -z "$left" ]; echo $?) .deb "apt purge removes the modules from every kernel, the dkms tree and the sources" \

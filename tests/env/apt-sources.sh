@@ -41,6 +41,6 @@ stamp=$VCP_CACHE/apt-updated
 mkdir -p "$VCP_CACHE"
 if [ $changed = 1 ] || [ -z "$(find "$stamp" -mmin -360 2>/dev/null)" ]; then
 	log "apt-get update"
-	apt-get update -q >/dev/null
+	apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
 	touch "$stamp"
 fi

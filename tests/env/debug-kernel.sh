@@ -30,7 +30,7 @@ MODROOT=$D/modroot
 
 if [ ! -e "$D/.ready" ]; then
 	log "debug kernel: build tools"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 		build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod xz-utils python3 >/dev/null
 	if [ ! -e "$SRC/.vcp-ready" ]; then
 		log "debug kernel: unpacking $srcver"

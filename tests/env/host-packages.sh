@@ -14,12 +14,12 @@ for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-	log "apt-get install ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+	log "apt-get -o DPkg::Lock::Timeout=600 install ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # QEMU 10.0 from bookworm-backports: bookworm's own 7.2 has no cxl-type3 volatile-memdev.
 if ! qemu-system-x86_64 --version 2>/dev/null | grep -qE 'version [1-9][0-9]\.'; then
-	log "apt-get install -t bookworm-backports qemu-system-x86"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	log "apt-get -o DPkg::Lock::Timeout=600 install -t bookworm-backports qemu-system-x86"
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 		-t bookworm-backports qemu-system-x86 >/dev/null
 fi

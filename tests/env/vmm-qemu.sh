@@ -37,7 +37,7 @@ key=$({ echo "$have"; sha256sum "${PATCHES[@]}" | cut -d' ' -f1; echo "${CONFIGU
 D=$VCP_CACHE/vmm-qemu/$key
 if [ ! -e "$D/.ready" ]; then
 	need_root "vmm-qemu.sh (apt)"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 		ninja-build meson libglib2.0-dev libpixman-1-dev python3-venv flex bison \
 		patch xz-utils >/dev/null
 	rm -rf "$D"; mkdir -p "$D"
