@@ -218,6 +218,19 @@ static vfio_cxl_part_rw_t cfg_part(struct vfio_cxl_device *cdev, u64 at, u64 *en
 	return core_part;
 }
 
+/* Does [at, at + n) stay clear of every CXL DVSEC? Then a read is vfio-pci-core's alone. */
+static bool cfg_outside_dvsecs(const struct vfio_cxl_hw *hw, u64 at, size_t n)
+{
+	unsigned int i;
+
+	if (at < hw->dvsec + hw->dvsec_len && at + n > hw->dvsec + CXL_DVSEC_HEADER1)
+		return false;
+	for (i = 0; i < hw->nr_ro_dvsec; i++)
+		if (at < hw->ro_dvsec[i].pos + hw->ro_dvsec[i].len && at + n > hw->ro_dvsec[i].pos)
+			return false;
+	return true;
+}
+
 /**
  * vfio_cxl_config_rw() - a read or write of the VFIO config region
  * @cdev: a device with CXL passthrough active
@@ -235,5 +248,8 @@ static vfio_cxl_part_rw_t cfg_part(struct vfio_cxl_device *cdev, u64 at, u64 *en
 ssize_t vfio_cxl_config_rw(struct vfio_cxl_device *cdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite)
 {
+	/* the common case, without the per-part routing's indirect calls */
+	if (!iswrite && cfg_outside_dvsecs(&cdev->hw, *ppos & VFIO_PCI_OFFSET_MASK, count))
+		return vfio_pci_core_read(&cdev->core.vdev, buf, count, ppos);
 	return vfio_cxl_route_rw(cdev, buf, count, ppos, iswrite, cfg_part);
 }
