@@ -18,6 +18,7 @@ cc "$O/cxlfw" "$T/vm/guest/cxlfw.c"
 cc "$O/vfio-cxl-demo" "$T/vm/guest/vfio-cxl-demo.c" "$T/lib/vfio_dev.c"
 cc "$O/vmm-client" "$T/vm/guest/vmm-client.c" "$T/lib/vfio_dev.c"
 cc "$O/json-get" "$T/vm/guest/json-get.c" -ljson-c
+cc "$O/vfio-cxl-bench" "$VCP_ROOT/bench/vfio-cxl-bench.c" "$T/lib/vfio_dev.c"
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$VCP_ROOT/dkms.conf")
 # shellcheck disable=SC2046
 gcc -O2 -g -Wall -Wextra -Werror -Wno-sign-compare -DVFIO_CXL_VERSION="\"$VER\"" \

@@ -22,14 +22,14 @@ BINS=$VCP_OUT/guest-bin
 # builds them once.
 guest_bins_stale() {
 	local t b oldest=""
-	local want=(cxlfw vfio-cxl-demo vmm-client json-get vfio-cxl)
+	local want=(cxlfw vfio-cxl-demo vmm-client json-get vfio-cxl vfio-cxl-bench)
 	for t in "$VCP_ROOT"/tests/selftests/*_test.c; do want+=("$(basename "$t" .c)"); done
 	for b in "${want[@]}"; do
 		[ -x "$BINS/$b" ] || return 0
 		if [ -z "$oldest" ] || [ "$BINS/$b" -ot "$oldest" ]; then oldest=$BINS/$b; fi
 	done
 	[ -n "$(find "$VCP_ROOT/tests/vm/guest" "$VCP_ROOT/tests/lib" "$VCP_ROOT/tests/selftests" \
-		"$VCP_ROOT/tools/vfio-cxl" \
+		"$VCP_ROOT/tools/vfio-cxl" "$VCP_ROOT/bench" \
 		"$VCP_ROOT/include/uapi" "$VCP_ROOT/tests/vm/guest-bins.sh" \
 		"$VCP_CACHE"/linux-source-*/tools/testing/selftests \
 		\( -name '*.[ch]' -o -name guest-bins.sh \) -newer "$oldest" -print -quit 2>/dev/null)" ]
@@ -275,7 +275,7 @@ for boot in "$@"; do
 		if declare -F "seed_$s" >/dev/null; then "seed_$s" "$MEMFILE"; fi
 	done
 	# the second test-bed layout: a device big enough for 1 GiB entries
-	case ,$boot, in *,huge,*) memsize=2G ;; *) memsize=256M ;; esac
+	case ,$boot, in *,huge,* | *,bench,*) memsize=2G ;; *) memsize=256M ;; esac
 	t0=$(date +%s.%N)
 	# single-threaded TCG (see run-qemu.sh); VCP_TCG_THREAD=multi to try
 	thread=${VCP_TCG_THREAD:-single}

@@ -64,6 +64,15 @@ vcp_find_dev() {
 	return 1
 }
 
+# The second test-bed layout (boots "huge" and "bench", a 2 GiB device):
+# firmware commits decoder 0 at the first 1 GiB boundary of the CXL window,
+# so that the DPA region can be mapped with 1 GiB entries.
+vcp_commit_at_gib() {
+	local base gib=$((1 << 30))
+	base=$(cxlfw hpa | cut -d' ' -f1)
+	cxlfw commit "$BDF" lock "shift=$(( (base + gib - 1) / gib * gib - base ))"
+}
+
 # Bind $BDF to driver name $1 through driver_override. Marks the kernel log
 # first: the vcp_dmesg_has checks that follow see only what this bind and
 # later steps logged.

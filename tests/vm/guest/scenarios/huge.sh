@@ -8,10 +8,8 @@
 . /vcp/lib.sh
 ldmod vfio_iommu_type1
 ldmod vfio_cxl_pci allow_type3=1
-base=$(cxlfw hpa | cut -d' ' -f1)
 gib=$((1 << 30))
-skip=$(( (base + gib - 1) / gib * gib - base ))
-vcp_step "firmware commits decoder 0 at a 1 GiB boundary" cxlfw commit "$BDF" lock "shift=$skip"
+vcp_step "firmware commits decoder 0 at a 1 GiB boundary" vcp_commit_at_gib
 vcp_check "the host's decoder 0 maps 2 GiB at a 1 GiB-aligned address" sh -c "
 	set -- \$(cxlfw regs $BDF | sed -n 's/^dec0 base=\\([0-9a-f]*\\)_\\([0-9a-f]*\\) size=\\([0-9a-f]*\\)_\\([0-9a-f]*\\).*/0x\\1\\2 0x\\3\\4/p')
 	[ \$((\$1 % $gib)) = 0 ] && [ \$((\$2)) = \$((2 * $gib)) ]"
