@@ -131,6 +131,9 @@ static int vfio_cxl_open_device(struct vfio_device *core_vdev)
 
 	/* a scrub the last owner's death left to a kworker ends first */
 	flush_work(&cdev->scrub_work);
+	/* the device cache may still hold lines of the last owner */
+	if (cdev->cache_wbi_failed)
+		return -EIO;
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
@@ -162,6 +165,8 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_cxl_device *cdev = vfio_cxl_from_vdev(core_vdev);
 
+	/* the close-time reset writes it back too; a device without one needs this */
+	vfio_cxl_cache_writeback(cdev, "close");
 	vfio_pci_core_close_device(core_vdev);
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
@@ -437,6 +442,8 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 	vfio_pci_core_unregister_device(vdev);
 	flush_work(&cdev->scrub_work);
 	if (cdev->cxl) {
+		vfio_cxl_cache_writeback(cdev, "unbind");
+		vfio_cxl_restore_host_ctrl2(cdev);
 		vfio_cxl_dpa_verify(cdev);
 		/* the next driver must not get the last owner's data either */
 		if (cdev->scrub_pending && vfio_cxl_dpa_clear(cdev))

@@ -9,6 +9,7 @@
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 
+#include "cache_wbi.h"
 #include "vfio_cxl.h"
 
 /**
@@ -220,6 +221,68 @@ void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev)
 				      cdev->hw.dvsec_ctrl2);
 }
 
+static u16 wbi_read16(void *ctx, u16 off)
+{
+	struct vfio_cxl_device *cdev = ctx;
+	u16 v;
+
+	if (pci_read_config_word(cdev->core.pdev, cdev->hw.dvsec + off, &v))
+		return (u16)~0;
+	return v;
+}
+
+static void wbi_write16(void *ctx, u16 off, u16 val)
+{
+	struct vfio_cxl_device *cdev = ctx;
+
+	pci_write_config_word(cdev->core.pdev, cdev->hw.dvsec + off, val);
+}
+
+static void wbi_delay_us(void *ctx, u32 us)
+{
+	fsleep(us);
+}
+
+/**
+ * vfio_cxl_cache_writeback() - write back and invalidate the device's cache
+ * @cdev: a device bound with CXL passthrough active
+ * @why: the event, for the log ("reset", "close", ...)
+ *
+ * Runs "DOC: device cache write-back" (src/cache_wbi.c, CXL r3.1 8.1.3.4,
+ * 8.1.3.5) on a Cache_Capable device, before the host resets it or takes it
+ * from its user; a device without a cache costs one config read. A failure
+ * is logged once and sets @cdev->cache_wbi_failed, so that open fails with
+ * -EIO until a reset has discarded whatever the cache held. Control2 keeps
+ * Disable_Caching set; vfio_cxl_restore_host_ctrl2() puts the host's value
+ * back after the reset (or at close).
+ *
+ * Context: process context, may sleep up to 2.65 s (the bound for the
+ * largest cache a device can report); the caller keeps the DPA region
+ * blocked or has no user mapping it.
+ * Return: 0, -ENODEV if the device reads all ones, -ETIMEDOUT.
+ */
+int vfio_cxl_cache_writeback(struct vfio_cxl_device *cdev, const char *why)
+{
+	struct pci_dev *pdev = cdev->core.pdev;
+	struct vfio_cxl_cache_hw hw = {
+		.read16 = wbi_read16, .write16 = wbi_write16, .delay_us = wbi_delay_us, .ctx = cdev,
+	};
+	u16 cap, cap2;
+	int ret;
+
+	cap = wbi_read16(cdev, CXL_DVSEC_CAP);
+	if (cap == (u16)~0 || !(cap & CXL_DVSEC_CAP_CACHE_CAPABLE))
+		return 0;
+	cap2 = wbi_read16(cdev, CXL_DVSEC_CAP2);
+	ret = vfio_cxl_cache_wbi(&hw, cap, cap2 == (u16)~0 ? 0 : cap2);
+	if (ret && !cdev->cache_wbi_failed)
+		pci_warn(pdev, "device cache write-back before %s did not complete (%d): open refused until a reset\n",
+			 why, ret);
+	if (ret)
+		cdev->cache_wbi_failed = true;
+	return ret;
+}
+
 static struct vfio_cxl_device *cxl_from_pdev(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
@@ -246,8 +309,10 @@ void vfio_cxl_reset_prepare(struct pci_dev *pdev)
 {
 	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
 
-	if (cdev)
-		vfio_cxl_dpa_block(cdev, true);
+	if (!cdev)
+		return;
+	vfio_cxl_dpa_block(cdev, true);
+	vfio_cxl_cache_writeback(cdev, "reset");
 }
 
 /**
@@ -265,6 +330,8 @@ void vfio_cxl_reset_done(struct pci_dev *pdev)
 
 	if (!cdev)
 		return;
+	/* the reset discarded the cache, whatever the write-back did */
+	cdev->cache_wbi_failed = false;
 	vfio_cxl_dpa_reset_done(cdev);
 	vfio_cxl_restore_host_ctrl2(cdev);
 	vfio_cxl_dvsec_device_reset(cdev);
@@ -286,8 +353,11 @@ pci_ers_result_t vfio_cxl_error_detected(struct pci_dev *pdev,
 {
 	struct vfio_cxl_device *cdev = cxl_from_pdev(pdev);
 
-	if (cdev)
+	if (cdev) {
 		vfio_cxl_dpa_error(cdev, true);
+		/* a link that is down answers all ones: the write-back ends at once */
+		vfio_cxl_cache_writeback(cdev, "error recovery");
+	}
 	return vfio_pci_core_aer_err_detected(pdev, state);
 }
 

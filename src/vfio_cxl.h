@@ -149,6 +149,11 @@ struct vfio_cxl_dpa {
  *	signal stopped (the usual end of a killed VMM)
  * @plain_reason: why a device bound without CXL is plain vfio-pci (a
  *	string constant, the words of the bind's log line); NULL for CXL
+ * @cache_wbi_failed: the last write-back of the device cache did not
+ *	complete (see "DOC: device cache write-back"); open fails with -EIO
+ *	until a reset of the device clears it. Written in reset, close, error
+ *	and remove paths, which the PCI core's device lock or the vfio core
+ *	serialize; read at open.
  */
 struct vfio_cxl_device {
 	struct vfio_pci_core_device core;
@@ -164,6 +169,7 @@ struct vfio_cxl_device {
 	bool scrub_pending;
 	struct work_struct scrub_work;
 	const char *plain_reason;
+	bool cache_wbi_failed;
 };
 
 /* sysfs.c: the per-device vfio_cxl/ attribute directory (driver dev_groups) */
@@ -242,6 +248,7 @@ int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 /* reset.c */
 int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev, bool in_reset);
 void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev);
+int vfio_cxl_cache_writeback(struct vfio_cxl_device *cdev, const char *why);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);

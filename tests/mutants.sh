@@ -35,6 +35,7 @@ MUTANTS=(
 	"ras_read_from_snapshot@vm:basic@src/hdm_emu.c@\tbool live = off >= emu->geom.array_end && off < emu->geom.hdm_off;@\tbool live = false;"
 	"raw_bar_read_shows_device@vm:basic@src/comp_regs.c@\t\treturn comp_block_part;@\t\treturn vfio_cxl_core_rw;"
 	"reset_skips_decoder_restore@vm:basic@src/reset.c@\t\tret = restore_decoders(cdev);@\t\tret = 0;"
+	"cache_wbi_returns_before_invalid@unit@src/cache_wbi.c@if (status2 & CXL_DVSEC_STATUS2_CACHE_INVALID)@if (1)"
 	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff;@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1);"
 	"huge_entry_maps_wrong_block@vm:basic@src/dpa.c@vfio_cxl_vmf_insert_huge(vmf, pfn, order)@vfio_cxl_vmf_insert_huge(vmf, pfn ^ (1UL << order), order)"
 	"huge_pages_never@vm:basic@src/dpa.c@if (order && (!READ_ONCE(huge_pages) ||@if (order && (1 ||"

@@ -117,8 +117,11 @@ static_assert(VFIO_CXL_CAP_FIRMWARE_COMMITTED == (1 << 0),
 /**
  * VFIO_CXL_CAP_CACHE_CAPABLE - &vfio_device_info_cap_cxl.flags: the
  * CXL Device DVSEC Capability register has Cache_Capable set (CXL.cache,
- * HDM-DB). The kernel does not write back device caches before a reset; a
- * VMM that needs it uses Initiate_Cache_WBI through the config space.
+ * HDM-DB). The kernel writes the device cache back (Disable_Caching, then
+ * Initiate_Cache_WBI, then a bounded wait for Cache_Invalid) before every
+ * reset and at close, unbind and PCI error recovery; a device that does not
+ * complete it cannot be opened (-EIO) until a reset. A VMM may still start
+ * its own write-back with Initiate_Cache_WBI through the config space.
  */
 #define VFIO_CXL_CAP_CACHE_CAPABLE	(1 << 1)
 #endif
