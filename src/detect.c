@@ -274,6 +274,7 @@ static int claim_hpa(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		     const char **reason)
 {
 	struct device *dev = &pdev->dev;
+	void *map;
 
 	if (hw->hpa + hw->dpa_size < hw->hpa) {
 		*reason = "HDM decoder 0 range wraps";
@@ -292,12 +293,13 @@ static int claim_hpa(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 		*reason = "the host physical range of HDM decoder 0 is in use";
 		return -EBUSY;
 	}
-	hw->dpa_map = devm_memremap(dev, hw->hpa, hw->dpa_size, MEMREMAP_WB);
-	if (IS_ERR(hw->dpa_map)) {
-		hw->dpa_map = NULL;
+	/* the kernel alias is mapped at open (dpa.c); here only: can it be? */
+	map = memremap(hw->hpa, hw->dpa_size, MEMREMAP_WB);
+	if (!map) {
 		*reason = "cannot map device memory";
 		return -EIO;
 	}
+	memunmap(map);
 	return 0;
 }
 

@@ -153,6 +153,7 @@ static void dpa_note_restore(struct vfio_cxl_device *cdev, int ret)
 	if (!ret) {
 		dpa->verified_suspended_ns = pm_runtime_suspended_time(&cdev->core.pdev->dev);
 		dpa->restore_warned = false;
+		vfio_cxl_cpu_cache_invalidate(cdev);
 	} else if (ret != -EAGAIN && !dpa->restore_warned) {
 		pci_warn(cdev->core.pdev,
 			 "cannot restore the host HDM decoder programming (%d): device memory stays blocked\n",
@@ -176,6 +177,9 @@ static void dpa_block_locked(struct vfio_cxl_device *cdev, bool lossy)
 	if (lossy)
 		cdev->dpa.host_ok = false;
 	dpa_zap(cdev);
+	/* before the device may stop decoding: see "DOC: CPU caches and the DPA range" */
+	if (lossy)
+		vfio_cxl_cpu_cache_flush(cdev);
 }
 
 static void dpa_unblock_locked(struct vfio_cxl_device *cdev)
@@ -318,17 +322,47 @@ int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev)
 {
 	u64 off, size = cdev->hw.dpa_size;
 
+	scoped_guard(mutex, &cdev->dpa.lock) {
+		if (!cdev->hw.dpa_map)
+			cdev->hw.dpa_map = memremap(cdev->hw.hpa, size, MEMREMAP_WB);
+		if (!cdev->hw.dpa_map)
+			return -ENOMEM;
+	}
 	for (off = 0; off < size; off += SZ_1M) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		scoped_guard(mutex, &cdev->dpa.lock) {
 			if (!cdev->dpa.host_ok)
 				return -EIO;
+			cdev->dpa.cpu_cached = true;
 			memset(cdev->hw.dpa_map + off, 0, min_t(u64, SZ_1M, size - off));
 		}
 		cond_resched();
 	}
 	return 0;
+}
+
+/**
+ * vfio_cxl_dpa_unmap_alias() - write back and drop the kernel alias
+ * @cdev: the device
+ *
+ * The kernel's write-back mapping of device memory exists from open to the
+ * end of the close-time scrub (close, its worker, or unbind): CPU caches
+ * are written back and invalidated first (if the alias or a user mapping
+ * may have cached anything), so no line of device memory stays in a cache
+ * while nobody owns the device.
+ *
+ * Context: process context; takes @cdev->dpa.lock.
+ */
+void vfio_cxl_dpa_unmap_alias(struct vfio_cxl_device *cdev)
+{
+	guard(mutex)(&cdev->dpa.lock);
+	if (!cdev->hw.dpa_map)
+		return;
+	vfio_cxl_cpu_cache_flush(cdev);
+	cdev->dpa.cpu_inval_pending = false;
+	memunmap(cdev->hw.dpa_map);
+	cdev->hw.dpa_map = NULL;
 }
 
 static bool huge_pages = true;
@@ -358,6 +392,7 @@ static vm_fault_t dpa_huge_fault(struct vm_fault *vmf, unsigned int order)
 	guard(mutex)(&cdev->dpa.lock);
 	if (!dpa_usable(cdev))
 		return VM_FAULT_SIGBUS;
+	cdev->dpa.cpu_cached = true;
 	if (!order)
 		return vmf_insert_pfn(vma, addr, pfn);
 	return vfio_cxl_vmf_insert_huge(vmf, pfn, order);
@@ -400,6 +435,7 @@ static ssize_t dpa_rw_chunk(struct vfio_cxl_device *cdev, void *bounce, u64 pos,
 	guard(mutex)(&cdev->dpa.lock);
 	if (!dpa_usable(cdev))
 		return -EIO;
+	cdev->dpa.cpu_cached = true;
 	if (iswrite)
 		memcpy(cdev->hw.dpa_map + pos, bounce, n);
 	else if (copy_mc_to_kernel(bounce, cdev->hw.dpa_map + pos, n))
@@ -493,6 +529,11 @@ int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev)
 	if (ret)
 		return ret;
 	scoped_guard(mutex, &cdev->dpa.lock) {
+		/* the kernel alias, for fd read/write and the scrub, only while open */
+		if (!cdev->hw.dpa_map)
+			cdev->hw.dpa_map = memremap(cdev->hw.hpa, cdev->hw.dpa_size, MEMREMAP_WB);
+		if (!cdev->hw.dpa_map)
+			return -ENOMEM;
 		cdev->dpa.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions - 1;
 		cdev->dpa.registered = true;
 	}

@@ -96,10 +96,11 @@ static void vfio_cxl_scrub_work(struct work_struct *work)
 
 	if (vfio_cxl_dpa_clear(cdev)) {
 		pci_warn(cdev->core.pdev, "cannot scrub device memory after its owner was killed; the next open scrubs first\n");
-		return;
+	} else {
+		cdev->scrub_pending = false;
+		pci_info(cdev->core.pdev, "device memory scrubbed after its owner was killed\n");
 	}
-	cdev->scrub_pending = false;
-	pci_info(cdev->core.pdev, "device memory scrubbed after its owner was killed\n");
+	vfio_cxl_dpa_unmap_alias(cdev);
 }
 
 static int vfio_cxl_init_dev(struct vfio_device *core_vdev)
@@ -171,19 +172,21 @@ static void vfio_cxl_close_device(struct vfio_device *core_vdev)
 	/* closing resets the device: leave it decoding the host's programming */
 	vfio_cxl_dpa_verify(cdev);
 	vfio_cxl_restore_host_ctrl2(cdev);
-	if (!vfio_cxl_scrub)
-		return;
-	cdev->scrub_pending = true;
-	switch (vfio_cxl_dpa_clear(cdev)) {
-	case 0:
-		cdev->scrub_pending = false;
-		break;
-	case -EINTR:
-		queue_work(system_long_wq, &cdev->scrub_work);
-		break;
-	default:
-		pci_warn(cdev->core.pdev, "cannot scrub device memory after close; the next open scrubs first\n");
+	if (vfio_cxl_scrub) {
+		cdev->scrub_pending = true;
+		switch (vfio_cxl_dpa_clear(cdev)) {
+		case 0:
+			cdev->scrub_pending = false;
+			break;
+		case -EINTR:
+			/* the worker unmaps the alias when it is done */
+			queue_work(system_long_wq, &cdev->scrub_work);
+			return;
+		default:
+			pci_warn(cdev->core.pdev, "cannot scrub device memory after close; the next open scrubs first\n");
+		}
 	}
+	vfio_cxl_dpa_unmap_alias(cdev);
 }
 
 static int vfio_cxl_open_plain(struct vfio_device *core_vdev)
@@ -448,6 +451,7 @@ static void vfio_cxl_remove(struct pci_dev *pdev)
 		/* the next driver must not get the last owner's data either */
 		if (cdev->scrub_pending && vfio_cxl_dpa_clear(cdev))
 			pci_warn(pdev, "device memory was not scrubbed after its last owner\n");
+		vfio_cxl_dpa_unmap_alias(cdev);
 	}
 	vfio_put_device(&vdev->vdev);
 }

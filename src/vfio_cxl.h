@@ -54,7 +54,8 @@ struct vfio_cxl_saved_decoder {
  * @hpa: host physical address decoder 0 maps
  * @dpa_size: bytes decoder 0 maps: the DPA region size
  * @dpa_map: write-back kernel mapping of [@hpa, @hpa + @dpa_size) for fd
- *	read/write (devres)
+ *	read/write and the scrub; only from open to the end of the
+ *	close-time scrub, NULL otherwise (under @dpa.lock)
  * @dvsec_ctrl: DVSEC Control as the host left it (Mem_Enable ...)
  * @dvsec_ctrl2: DVSEC Control2 as the host left it (Disable_Caching ...),
  *	without the action bits
@@ -109,6 +110,12 @@ struct vfio_cxl_hw {
  * @verified_suspended_ns: pm_runtime_suspended_time() of the device when the
  *	host's programming was last verified; a different value means the
  *	device was runtime suspended since
+ * @cpu_cached: a fault inserted an entry or the kernel alias was used since
+ *	the last CPU cache write-back (see "DOC: CPU caches and the DPA range")
+ * @cpu_inval_pending: a write-back ran for a lossy block; invalidate again
+ *	once the host's programming is back
+ * @cpu_cache_warned: the kernel has no way to write back CPU caches, and the
+ *	log said so
  *
  * The region is usable (faults insert PTEs, fd I/O works) only when
  * @registered && @host_ok && !@blockers && !@removing, the device is in D0,
@@ -125,6 +132,9 @@ struct vfio_cxl_dpa {
 	bool error_blocked;
 	bool restore_warned;
 	u64 verified_suspended_ns;
+	bool cpu_cached;
+	bool cpu_inval_pending;
+	bool cpu_cache_warned;
 };
 
 /**
@@ -249,6 +259,9 @@ int vfio_cxl_detect(struct pci_dev *pdev, struct vfio_cxl_hw *hw,
 int vfio_cxl_restore_host_state(struct vfio_cxl_device *cdev, bool in_reset);
 void vfio_cxl_restore_host_ctrl2(struct vfio_cxl_device *cdev);
 int vfio_cxl_cache_writeback(struct vfio_cxl_device *cdev, const char *why);
+int vfio_cxl_cpu_cache_flush(struct vfio_cxl_device *cdev);
+int vfio_cxl_cpu_cache_invalidate(struct vfio_cxl_device *cdev);
+void vfio_cxl_dpa_unmap_alias(struct vfio_cxl_device *cdev);
 void vfio_cxl_reset_prepare(struct pci_dev *pdev);
 void vfio_cxl_reset_done(struct pci_dev *pdev);
 int vfio_cxl_guest_cxl_reset(struct vfio_cxl_device *cdev);

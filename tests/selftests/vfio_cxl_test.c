@@ -317,6 +317,36 @@ TEST_F(cxl, dpa_mmap_out_of_range)
 	EXPECT_EQ(MAP_FAILED, m);
 }
 
+/* ioremap areas in /proc/vmallocinfo that start at host physical @hpa */
+static int vmalloc_areas_at(uint64_t hpa)
+{
+	FILE *f = fopen("/proc/vmallocinfo", "r");
+	char line[512], *p;
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, " phys=");
+		if (p && strtoull(p + 6, NULL, 16) == hpa)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* the kernel's write-back alias of device memory exists while the device
+ * is open, once (the scenario checks that it is gone while closed) */
+TEST_F(cxl, kernel_alias_while_open)
+{
+	uint64_t hpa = env_u64("VCP_HPA");
+
+	if (!hpa)
+		SKIP(return, "VCP_HPA (the host address of decoder 0) not given");
+	EXPECT_EQ(1, vmalloc_areas_at(hpa)) TH_LOG("one mapping of %#llx while open",
+						   (unsigned long long)hpa);
+}
+
 /* --- huge mappings: PMD (2 MiB) and PUD (1 GiB) entries ---------------- */
 #define SZ_2M	(2UL << 20)
 #define SZ_1G	(1UL << 30)

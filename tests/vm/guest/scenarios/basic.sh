@@ -1,6 +1,6 @@
 # Foundation checks: binding, detection, GET_INFO, regions, DPA I/O, the
 # emulated COMP_REGS and DVSEC, resets, and the plain vfio-pci fall-backs.
-# vcp-plan: 43 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
+# vcp-plan: 45 (results: VCP-TEST lines and KTAP suites; see tests/vm/vm.sh)
 . /vcp/lib.sh
 ldmod vfio_iommu_type1
 ldmod vfio_cxl_pci allow_type3=1
@@ -41,11 +41,15 @@ vcp_check "bind as vfio-cxl-pci" vcp_bind vfio-cxl-pci
 vcp_check "CXL passthrough logged" vcp_dmesg_has "CXL passthrough: HDM decoder 0 maps 256 MiB"
 vcp_check "sysfs: vfio_cxl/ says cxl, 256 MiB, not open" \
 	sh -c "test \"\$(cat $SYS/$BDF/vfio_cxl/mode $SYS/$BDF/vfio_cxl/dpa_size $SYS/$BDF/vfio_cxl/open | tr '\n' ' ')\" = 'cxl 268435456 0 '"
+vcp_check "no kernel mapping of device memory while the device is closed" \
+	sh -c "! grep -qi ' phys=0x0*${hpa#0x} ' /proc/vmallocinfo"
 # all the cxl tests but two that need other module parameters (run below)
-vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=1 vfio_cxl_test \
+vcp_ktap cxl env VCP_DPA_SIZE=0x10000000 VCP_FW_LOCKED=1 VCP_HPA="$hpa" vfio_cxl_test \
 	-T hdm_strict_lock -T guest_cxl_reset -f cxl
 vcp_check "the host's decoder programming survives open/close" regs_same
 vcp_check "the host HPA range is claimed" grep -qE "^ *0*${hpa#0x}-[0-9a-f]+ : vfio-cxl-pci DPA" /proc/iomem
+vcp_check "no kernel mapping of device memory after the last close" \
+	sh -c "! grep -qi ' phys=0x0*${hpa#0x} ' /proc/vmallocinfo"
 vcp_check "unbind vfio-cxl-pci" vcp_unbind
 vcp_check "sysfs: vfio_cxl/ goes away at unbind" test ! -e "$SYS/$BDF/vfio_cxl"
 
