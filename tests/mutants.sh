@@ -38,6 +38,7 @@ MUTANTS=(
 	"cache_wbi_returns_before_invalid@unit@src/cache_wbi.c@if (status2 & CXL_DVSEC_STATUS2_CACHE_INVALID)@if (1)"
 	"dpa_fault_maps_wrong_page@vm:basic@src/dpa.c@PHYS_PFN(cdev->hw.hpa) + pgoff;@PHYS_PFN(cdev->hw.hpa) + (pgoff ^ 1);"
 	"huge_entry_maps_wrong_block@vm:basic@src/dpa.c@vfio_cxl_vmf_insert_huge(vmf, pfn, order)@vfio_cxl_vmf_insert_huge(vmf, pfn ^ (1UL << order), order)"
+	"kernel_alias_kept_from_probe@vm:basic@src/detect.c@\tmemunmap(map);\n\treturn 0;@\thw->dpa_map = map;\n\treturn 0;"
 	"huge_pages_never@vm:basic@src/dpa.c@if (order && (!READ_ONCE(huge_pages) ||@if (order && (1 ||"
 	"mse_write_blocks_memory@vm:stress@src/dvsec_emu.c@\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))@\tif (write_covers(pos, count, PCI_COMMAND))\n\t\treturn VFIO_CXL_CFG_STOPS_DECODE;\n\tif (caps->pcie && write_covers(pos, count, caps->pcie + CFG_EXP_DEVCTL_HI))"
 	"block_does_not_zap@vm:stress@src/dpa.c@\t\tunmap_mapping_range(@\t\tif (0) unmap_mapping_range("
