@@ -141,7 +141,7 @@ static inline bool vfio_cxl_memory_enabled(struct vfio_pci_core_device *vdev)
 static inline vm_fault_t vfio_cxl_vmf_insert_huge(struct vm_fault *vmf, unsigned long pfn,
 						  unsigned int order)
 {
-	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	bool __maybe_unused write = vmf->flags & FAULT_FLAG_WRITE;
 
 #ifdef VFIO_CXL_HAVE_VMF_INSERT_PFN_ULONG
 #define VFIO_CXL_PFN(pfn)	(pfn)

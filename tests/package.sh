@@ -43,11 +43,11 @@ out=$(! grep -E "^$S/(tests|tools|packaging|out)(/|$)" "$P/dkms.list")
 res $? .deb "vfio-cxl-pci-dkms holds no tests, tools or build products" "$out"
 rm -rf "$P/ctl"; dpkg-deb -e "$DKMS_DEB" "$P/ctl"
 out=$(grep -q '/usr/lib/dkms/common.postinst' "$P/ctl/postinst" && grep -q '^DKMS_VERSION='"$VER"'$' "$P/ctl/postinst" &&
-      grep -q 'dkms remove' "$P/ctl/prerm" && dpkg-deb -f "$DKMS_DEB" Depends | grep -q 'dkms')
+      grep -q 'dkms remove' "$P/ctl/prerm" && grep -q 'dkms' <<< "$(dpkg-deb -f "$DKMS_DEB" Depends)")
 res $? .deb "vfio-cxl-pci-dkms: dh_dkms postinst (dkms add, build, install) and prerm (dkms remove), depends on dkms" "$(ls "$P/ctl" | tr '\n' ' ')"
 dpkg -c "$TOOL_DEB" | awk '{print $6}' | sed 's#^\./#/#; s#/$##' > "$P/tool.list"
 out=$(has_all "$P/tool.list" /usr/sbin/vfio-cxl /usr/share/man/man8/vfio-cxl.8.gz &&
-      dpkg-deb -f "$TOOL_DEB" Depends | grep -q 'libkmod2')
+      grep -q 'libkmod2' <<< "$(dpkg-deb -f "$TOOL_DEB" Depends)")
 res $? .deb "vfio-cxl holds /usr/sbin/vfio-cxl and its man page, depends on libkmod2" "$out"
 out=$(for d in "$DKMS_DEB" "$TOOL_DEB"; do dpkg-deb -f "$d" Version; done | sort -u)
 res $([ "$out" = "$VER" ]; echo $?) .deb "both packages are version $VER, dkms.conf's PACKAGE_VERSION" "versions: $out"
@@ -70,7 +70,7 @@ t0=$(date +%s)
 for try in $(seq 60); do
 	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$DKMS_DEB" "$TOOL_DEB" 2>&1)
 	rc=$?
-	[ $rc != 0 ] && echo "$out" | grep -q 'lock.*is locked by another process\|Could not get lock' || break
+	[ $rc != 0 ] && grep -q 'lock.*is locked by another process\|Could not get lock' <<< "$out" || break
 	sleep 10
 done
 echo "$out" > "$P/dpkg-i.log"
@@ -78,15 +78,19 @@ res $rc .deb "dpkg -i vfio-cxl-pci-dkms vfio-cxl ($(( $(date +%s) - t0 )) s)" "$
 if [ -z "$KERNELS" ]; then
 	echo "skip .deb: dkms built the module for every kernel with headers # no kernel with headers in /lib/modules"
 else
-	bad=""; unsigned=""
+	bad=""; unsigned=""; nosig=""
 	cert=/var/lib/dkms/mok.pub
 	serial=$(openssl x509 -in "$cert" -noout -serial 2>/dev/null | sed 's/^serial=//' | tr 'a-f' 'A-F')
 	cn=$(openssl x509 -in "$cert" -noout -subject -nameopt multiline 2>/dev/null | sed -n 's/^ *commonName *= *//p')
 	for k in $KERNELS; do
 		ko=$(compgen -G "/lib/modules/$k/updates/dkms/vfio-cxl-pci.ko*" | head -n 1)
-		if [ -z "$ko" ] || ! dkms status -m vfio-cxl-pci -v "$VER" -k "$k" 2>/dev/null | grep -q ': installed' ||
+		if [ -z "$ko" ] || ! grep -q ': installed' <<< "$(dkms status -m vfio-cxl-pci -v "$VER" -k "$k" 2>/dev/null)" ||
 		   [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" != "$k" ]; then
 			bad="$bad $k"; continue
+		fi
+		# dkms signs for kernels that verify module signatures
+		if ! grep -qx 'CONFIG_MODULE_SIG=y' "/lib/modules/$k/build/include/config/auto.conf" 2>/dev/null; then
+			nosig="$nosig $k"; continue
 		fi
 		key=$(modinfo -F sig_key "$ko" | tr -d ':\n' | tr 'a-f' 'A-F')
 		[ -n "$serial" ] && [ "$key" = "$serial" ] && [ "$(modinfo -F signer "$ko")" = "$cn" ] || unsigned="$unsigned $k"
@@ -97,7 +101,7 @@ else
 	if [ -z "$serial" ]; then
 		echo "skip .deb: the installed modules are signed # dkms made no MOK key ($cert); it signs only where openssl and the kernel's sign-file exist"
 	else
-		res $([ -z "$unsigned" ]; echo $?) .deb "the installed modules are signed with dkms's MOK key ($cn, serial $serial)" \
+		res $([ -z "$unsigned" ]; echo $?) .deb "the installed modules are signed with dkms's MOK key ($cn, serial $serial)${nosig:+; not signed, as the kernel has no CONFIG_MODULE_SIG:$nosig}" \
 			"unsigned or signed by another key:$unsigned"
 	fi
 fi
@@ -125,8 +129,11 @@ rpm -qlp "$DRPM" 2>/dev/null > "$P/rpm-dkms.list"
 out=$(has_all "$P/rpm-dkms.list" "$S/dkms.conf" "$S/Makefile" "$S/Kbuild" "$S/src/main.c" \
 	"$S/include/uapi/linux/vfio_cxl.h" && ! grep -qE "^$S/(tests|tools|packaging)" "$P/rpm-dkms.list")
 res $? rpm "rpm -qlp vfio-cxl-pci-dkms: the dkms sources in $S, nothing else of the tree" "$out"
-out=$(rpm -qlp "$TRPM" 2>/dev/null | grep -qx /usr/sbin/vfio-cxl && rpm -qlp "$TRPM" 2>/dev/null | grep -q '^/usr/share/man/man8/vfio-cxl.8')
-res $? rpm "rpm -qlp vfio-cxl: /usr/sbin/vfio-cxl and its man page" "$(rpm -qlp "$TRPM" 2>&1 | tr '\n' ' ')"
+# lists go to files first: grep -q stops reading early, and under pipefail
+# the writer's SIGPIPE would fail the check
+rpm -qlp "$TRPM" 2>/dev/null > "$P/rpm-tool.list"
+out=$(grep -qx /usr/sbin/vfio-cxl "$P/rpm-tool.list" && grep -q '^/usr/share/man/man8/vfio-cxl\.8' "$P/rpm-tool.list")
+res $? rpm "rpm -qlp vfio-cxl: /usr/sbin/vfio-cxl and its man page" "$(tr '\n' ' ' < "$P/rpm-tool.list")"
 rpm -qp --scripts "$DRPM" 2>/dev/null > "$P/rpm-dkms.scripts"
 out=$(awk '/^postinstall scriptlet/ {s = "post"} /^preuninstall scriptlet/ {s = "preun"}
 	s == "post" && /dkms add -m vfio-cxl-pci -v '"$VER"'/ {a = 1}
@@ -136,5 +143,6 @@ out=$(awk '/^postinstall scriptlet/ {s = "post"} /^preuninstall scriptlet/ {s = 
 	END {exit !(a && i && r && e)}' "$P/rpm-dkms.scripts")
 res $? rpm "rpm -qp --scripts vfio-cxl-pci-dkms: %post dkms add and install per kernel, %preun dkms remove on erase only" \
 	"$(tr '\n' ' ' < "$P/rpm-dkms.scripts" | cut -c1-200)"
-out=$(rpm -qp --requires "$DRPM" 2>/dev/null | grep -qx dkms && rpm -qp --queryformat '%{VERSION} %{ARCH}' "$DRPM" 2>/dev/null)
+rpm -qp --requires "$DRPM" 2>/dev/null > "$P/rpm-dkms.requires"
+out=$(grep -qx dkms "$P/rpm-dkms.requires" && rpm -qp --queryformat '%{VERSION} %{ARCH}' "$DRPM" 2>/dev/null)
 res $([ "$out" = "$VER noarch" ]; echo $?) rpm "vfio-cxl-pci-dkms is noarch, version $VER, requires dkms" "$out"

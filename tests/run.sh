@@ -170,7 +170,6 @@ phase build-arm64 "$VCP_ROOT/tests/build-arm64.sh" $ARM_TARGETS
 # the .deb and .rpm: built, checked, the .deb installed (dkms builds for
 # every kernel with headers, which the build matrix has set up) and purged
 phase package "$VCP_ROOT/tests/package.sh"
-bg_wait fuzz
 
 # VM boots: the foundation checks and the demo on every series, then the
 # stress tests on every series, then the memory-clearing tests (a minute or
@@ -180,6 +179,9 @@ for s in $VM_SERIES; do vm_phase "$s" stress; done
 # the 2 GiB device at a 1 GiB-aligned address: PUD and PMD mappings
 for s in $VM_SERIES; do vm_phase "$s" huge; done
 vm_phase "${SERIES%% *}" clear
+
+# the fuzzers ran beside the boots above (one core each)
+bg_wait fuzz
 
 # Deliberately broken drivers and emulation libraries (tests/mutants.sh):
 # each must be caught by the unit tests or by one VM boot.

@@ -28,6 +28,11 @@ SRC=$DK/src/$srcver/linux-source-6.12
 OUT=$D/build
 MODROOT=$D/modroot
 
+# two runs on one machine (two clones, or a run and a manual vm.sh) build
+# one at a time; the second finds the first one's result
+mkdir -p "$DK"
+exec 8> "$DK/.lock"
+flock 8
 if [ ! -e "$D/.ready" ]; then
 	log "debug kernel: build tools"
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
