@@ -305,6 +305,15 @@ void vfio_cxl_dpa_error(struct vfio_cxl_device *cdev, bool recovering)
 		dpa_unblock_locked(cdev);
 }
 
+/* The kernel's write-back alias of device memory, mapped on first need. */
+static int dpa_map_alias(struct vfio_cxl_device *cdev)
+{
+	lockdep_assert_held(&cdev->dpa.lock);
+	if (!cdev->hw.dpa_map)
+		cdev->hw.dpa_map = memremap(cdev->hw.hpa, cdev->hw.dpa_size, MEMREMAP_WB);
+	return cdev->hw.dpa_map ? 0 : -ENOMEM;
+}
+
 /**
  * vfio_cxl_dpa_clear() - write zeros over the whole device memory
  * @cdev: the device, decoding the host's programming
@@ -323,9 +332,7 @@ int vfio_cxl_dpa_clear(struct vfio_cxl_device *cdev)
 	u64 off, size = cdev->hw.dpa_size;
 
 	scoped_guard(mutex, &cdev->dpa.lock) {
-		if (!cdev->hw.dpa_map)
-			cdev->hw.dpa_map = memremap(cdev->hw.hpa, size, MEMREMAP_WB);
-		if (!cdev->hw.dpa_map)
+		if (dpa_map_alias(cdev))
 			return -ENOMEM;
 	}
 	for (off = 0; off < size; off += SZ_1M) {
@@ -530,9 +537,7 @@ int vfio_cxl_dpa_register(struct vfio_cxl_device *cdev)
 		return ret;
 	scoped_guard(mutex, &cdev->dpa.lock) {
 		/* the kernel alias, for fd read/write and the scrub, only while open */
-		if (!cdev->hw.dpa_map)
-			cdev->hw.dpa_map = memremap(cdev->hw.hpa, cdev->hw.dpa_size, MEMREMAP_WB);
-		if (!cdev->hw.dpa_map)
+		if (dpa_map_alias(cdev))
 			return -ENOMEM;
 		cdev->dpa.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions - 1;
 		cdev->dpa.registered = true;

@@ -38,22 +38,19 @@ int main(int argc, char **argv)
 	o = doc;
 	path = strdup(argv[1]);
 	for (part = strtok_r(path, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
-		if (json_object_is_type(o, json_type_array)) {
-			if (!strcmp(part, "length")) {
-				printf("%zu\n", json_object_array_length(o));
-				return 0;
-			}
+		if (json_object_is_type(o, json_type_array) && !strcmp(part, "length")) {
+			printf("%zu\n", json_object_array_length(o));
+			return 0;
+		}
+		if (json_object_is_type(o, json_type_array))
 			o = json_object_array_get_idx(o, strtoul(part, NULL, 10));
-		} else if (!json_object_object_get_ex(o, part, &o)) {
-			goto missing;
-		} else if (!o) {
-			if (strtok_r(NULL, ".", &save))
-				goto missing;
-			printf("null\n");
+		else if (!json_object_object_get_ex(o, part, &o))
+			o = NULL;
+		else if (!o && !strtok_r(NULL, ".", &save)) {
+			printf("null\n");	/* the last part names a JSON null */
 			return 0;
 		}
 		if (!o) {
-missing:
 			fprintf(stderr, "json-get: no %s in the document\n", argv[1]);
 			return 3;
 		}
