@@ -8,7 +8,7 @@ need_root "host-packages.sh"
 PKGS=(make gcc libc6-dev bc kmod dkms pahole xz-utils zstd cpio file
       busybox-static debootstrap sparse perl clang libclang-rt-14-dev llvm
       libkmod-dev pkg-config git ca-certificates gcc-multilib g++
-      dpkg-dev debhelper dh-dkms fakeroot lintian rpm openssl libjson-c-dev driverctl)
+      dpkg-dev debhelper dh-dkms fakeroot lintian rpm openssl libjson-c-dev driverctl man-db)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
